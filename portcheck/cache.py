@@ -1,0 +1,80 @@
+"""portcheck's cache folder: content-addressed entries, created once, atomically.
+
+Each entry is made under a temporary name and renamed into place, under a lock file, so two
+portcheck processes (or two threads of one) never see a half-written entry or build it twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+
+def root() -> Path:
+    """$PORTCHECK_CACHE, else $XDG_CACHE_HOME/portcheck, else ~/.cache/portcheck."""
+    if explicit := os.environ.get("PORTCHECK_CACHE"):
+        return Path(explicit).expanduser().resolve()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser().resolve() / "portcheck"
+
+
+def digest(*parts: bytes | str) -> str:
+    """A stable key for the given parts (their boundaries count, not just their concatenation)."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()[:32]
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+
+
+@contextlib.contextmanager
+def locked(target: Path) -> Iterator[None]:
+    lock_path = target.with_name(target.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def produce(target: Path, make: Callable[[Path], None]) -> Path:
+    """Return `target`, calling `make(temporary_path)` first if it does not exist yet.
+
+    `make` writes a file or a directory at the temporary path; it is renamed to `target` only
+    when `make` returns, so a failure or a crash leaves nothing behind under the real name.
+    """
+    if target.exists():
+        return target
+    with locked(target):
+        if target.exists():
+            return target
+        # Same suffix as the target: tools that check the extension of their output accept it.
+        temporary = target.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}-{target.name}")
+        try:
+            make(temporary)
+            os.replace(temporary, target)
+        finally:
+            remove(temporary)
+    return target
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()

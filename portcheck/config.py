@@ -1,0 +1,400 @@
+"""Read and validate `matrix.toml` into plain data.
+
+Every problem becomes one `InputError` naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from portcheck.errors import InputError
+
+Kind = Literal["client", "server"]
+KINDS: tuple[Kind, ...] = ("client", "server")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+DEFAULT_TIMEOUT = 30.0
+BUILTIN_DIR = Path(__file__).parent / "scenarios"
+# Engine names usable in `engines = [...]` without further configuration.
+KNOWN_ENGINES = ("wasmtime", "jco")
+
+
+@dataclass(frozen=True)
+class OriginResponse:
+    status: int
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The local origin server a scenario's component talks to."""
+
+    responses: tuple[OriginResponse, ...] = ()
+    refuse: bool = False  # hand out a local port that refuses connections instead
+
+
+@dataclass(frozen=True)
+class ScriptedRequest:
+    method: str
+    path: str
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Normalize:
+    """Regex masks for output the user knows to vary between runs."""
+
+    stdout: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    kind: Kind
+    defined_in: Path
+    description: str = ""
+    component: Path | None = None
+    source: Path | None = None
+    build: str | None = None
+    env: tuple[tuple[str, str], ...] = ()
+    origin: Origin | None = None
+    requests: tuple[ScriptedRequest, ...] = ()
+    normalize: Normalize = Normalize()
+    timeout: float = DEFAULT_TIMEOUT
+    builtin: bool = False
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Matrix:
+    path: Path
+    engines: tuple[EngineSpec, ...]
+    baseline: str
+    scenarios: tuple[Scenario, ...]
+    strict_headers: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+
+
+class Table:
+    """A TOML table read with typed accessors; every complaint names file and key."""
+
+    def __init__(self, data: dict[str, Any], file: Path, key: str, allowed: tuple[str, ...]) -> None:
+        self.data, self.file, self.key = data, file, key
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            self.fail(unknown[0], f"unknown key (expected one of: {', '.join(allowed)})")
+
+    def where(self, name: str) -> str:
+        return f"{self.key}.{name}" if self.key else name
+
+    def fail(self, name: str, problem: str) -> InputError:
+        raise InputError(self.file, self.where(name), problem)
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def get(self, name: str, kind: type | tuple[type, ...], expected: str, default: Any = None) -> Any:
+        if name not in self.data:
+            return default
+        value = self.data[name]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            self.fail(name, f"expected {expected}, got {describe(value)}")
+        return value
+
+    def require(self, name: str, kind: type | tuple[type, ...], expected: str) -> Any:
+        if name not in self.data:
+            self.fail(name, f"missing (expected {expected})")
+        return self.get(name, kind, expected)
+
+    def string(self, name: str, default: str | None = None) -> str | None:
+        return self.get(name, str, "a string", default)
+
+    def number(self, name: str, default: float, minimum: float = 0) -> float:
+        value = self.get(name, (int, float), "a number", default)
+        if value <= minimum:
+            self.fail(name, f"expected a number above {minimum}, got {value}")
+        return float(value)
+
+    def strings(self, name: str) -> list[str]:
+        values = self.get(name, list, "a list of strings", [])
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                raise InputError(
+                    self.file, f"{self.where(name)}[{index}]", f"expected a string, got {describe(value)}"
+                )
+        return values
+
+    def tables(self, name: str) -> list[dict[str, Any]]:
+        values = self.get(name, list, f"an array of tables ([[{self.where(name)}]])", [])
+        for index, value in enumerate(values):
+            if not isinstance(value, dict):
+                raise InputError(
+                    self.file, f"{self.where(name)}[{index}]", f"expected a table, got {describe(value)}"
+                )
+        return values
+
+    def pairs(self, name: str) -> tuple[tuple[str, str], ...]:
+        values = self.get(name, list, 'a list of ["name", "value"] pairs', [])
+        for index, pair in enumerate(values):
+            if not (
+                isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+            ):
+                raise InputError(
+                    self.file,
+                    f"{self.where(name)}[{index}]",
+                    f'expected a ["name", "value"] pair, got {describe(pair)}',
+                )
+        return tuple((pair[0], pair[1]) for pair in values)
+
+    def body(self, name: str) -> bytes:
+        return (self.string(name, "") or "").encode("utf-8")
+
+
+def describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "", "no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, "", f"cannot read: {error}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(path, "", f"invalid TOML: {error}") from None
+
+
+def load_matrix(path: Path) -> Matrix:
+    data = read_toml(path)
+    top = Table(data, path, "", ("matrix", "scenario"))
+    section = top.get("matrix", dict, "a [matrix] table", None)
+    if section is None:
+        top.fail("matrix", "missing (expected a [matrix] table with engines = [...])")
+    matrix = Table(section, path, "matrix", ("engines", "baseline", "builtins", "strict_headers", "timeout"))
+    engines = parse_engines(matrix)
+    baseline = matrix.string("baseline", engines[0].name)
+    if baseline not in {engine.name for engine in engines}:
+        matrix.fail(
+            "baseline",
+            f"expected one of the engines ({', '.join(e.name for e in engines)}), got {baseline!r}",
+        )
+    timeout = matrix.number("timeout", DEFAULT_TIMEOUT)
+    scenarios = select_builtins(matrix, timeout)
+    for index, table in enumerate(top.tables("scenario")):
+        scenarios.append(parse_scenario(table, path, f"scenario[{index}]", timeout))
+    check_unique(scenarios, path)
+    if not scenarios:
+        top.fail("scenario", 'no scenarios: add [[scenario]] tables or builtins = ["*"] under [matrix]')
+    return Matrix(
+        path=path,
+        engines=tuple(engines),
+        baseline=baseline,
+        scenarios=tuple(scenarios),
+        strict_headers=bool(matrix.get("strict_headers", bool, "true or false", False)),
+        timeout=timeout,
+    )
+
+
+def parse_engines(matrix: Table) -> list[EngineSpec]:
+    names = matrix.strings("engines")
+    if not names:
+        matrix.fail(
+            "engines", f"missing or empty (expected a list of engines, such as {list(KNOWN_ENGINES)})"
+        )
+    specs = []
+    for index, name in enumerate(names):
+        if name not in KNOWN_ENGINES:
+            raise InputError(
+                matrix.file,
+                f"matrix.engines[{index}]",
+                f"unknown engine {name!r} (known: {', '.join(KNOWN_ENGINES)})",
+            )
+        if name in {spec.name for spec in specs}:
+            raise InputError(matrix.file, f"matrix.engines[{index}]", f"engine {name!r} is listed twice")
+        specs.append(EngineSpec(name=name, type=name))
+    return specs
+
+
+def builtin_scenarios(timeout: float = DEFAULT_TIMEOUT) -> list[Scenario]:
+    """Every built-in scenario, one TOML file each in portcheck/scenarios/, sorted by name."""
+    found = [
+        parse_scenario(read_toml(path), path, "", timeout, builtin=True)
+        for path in BUILTIN_DIR.glob("*.toml")
+    ]
+    return sorted(found, key=lambda scenario: scenario.name)
+
+
+def select_builtins(matrix: Table, timeout: float) -> list[Scenario]:
+    patterns = matrix.strings("builtins")
+    if not patterns:
+        return []
+    available = builtin_scenarios(timeout)
+    for index, pattern in enumerate(patterns):
+        if not any(fnmatch.fnmatchcase(s.name, pattern) for s in available):
+            raise InputError(
+                matrix.file,
+                f"matrix.builtins[{index}]",
+                f"no built-in scenario matches {pattern!r} (see `portcheck list-builtins`)",
+            )
+    return [s for s in available if any(fnmatch.fnmatchcase(s.name, p) for p in patterns)]
+
+
+SCENARIO_KEYS = (
+    "name",
+    "kind",
+    "description",
+    "component",
+    "source",
+    "build",
+    "env",
+    "origin",
+    "request",
+    "normalize",
+    "timeout",
+)
+
+
+def parse_scenario(
+    data: dict[str, Any], file: Path, key: str, timeout: float, builtin: bool = False
+) -> Scenario:
+    table = Table(data, file, key, SCENARIO_KEYS)
+    name = table.require("name", str, "a scenario name")
+    if not NAME_PATTERN.match(name):
+        table.fail("name", f"expected letters, digits, '.', '_' or '-', got {name!r}")
+    table.key = f'scenario "{name}"' if not builtin else ""
+    kind = table.require("kind", str, '"client" or "server"')
+    if kind not in KINDS:
+        table.fail("kind", f'expected "client" or "server", got {kind!r}')
+    component, source, build = parse_origin_of_component(table, file.parent)
+    requests = tuple(
+        parse_request(Table(t, file, f"{table.where('request')}[{i}]", ("method", "path", "headers", "body")))
+        for i, t in enumerate(table.tables("request"))
+    )
+    if kind == "server" and not requests:
+        table.fail("request", "a server scenario needs at least one [[scenario.request]]")
+    if kind == "client" and requests:
+        table.fail(
+            "request", "only server scenarios take [[scenario.request]]; a client makes its own requests"
+        )
+    return Scenario(
+        name=name,
+        kind=kind,
+        defined_in=file,
+        description=table.string("description", "") or "",
+        component=component,
+        source=source,
+        build=build,
+        env=parse_env(table),
+        origin=parse_origin(table),
+        requests=requests,
+        normalize=parse_normalize(table),
+        timeout=table.number("timeout", timeout),
+        builtin=builtin,
+    )
+
+
+def parse_origin_of_component(table: Table, base: Path) -> tuple[Path | None, Path | None, str | None]:
+    component, source, build = table.string("component"), table.string("source"), table.string("build")
+    if (component is None) == (source is None):
+        table.fail("component", 'expected exactly one of component = "x.wasm" or source = "x.py"/"x.wat"')
+    if build is not None and source is None:
+        table.fail("build", 'a build command needs source = "..." to build from')
+    if build is not None and "{output}" not in build:
+        table.fail("build", "expected a command containing {output} (and usually {source})")
+    name = "component" if component is not None else "source"
+    path = (base / (component or source or "")).resolve()
+    if not path.is_file():
+        table.fail(name, f"no such file: {path}")
+    if source is not None and build is None and path.suffix not in (".py", ".wat"):
+        table.fail(
+            "source", f'expected a .py or .wat file, or a build = "..." command for {path.suffix or "it"}'
+        )
+    return (path, None, None) if component is not None else (None, path, build)
+
+
+def parse_env(table: Table) -> tuple[tuple[str, str], ...]:
+    env = table.get("env", dict, 'a table of strings, such as env = { NAME = "value" }', {})
+    for name, value in env.items():
+        if not isinstance(value, str):
+            table.fail(f"env.{name}", f"expected a string, got {describe(value)}")
+        if name == "PORTCHECK_ORIGIN":
+            table.fail(f"env.{name}", "is set by portcheck to the origin server's URL")
+    return tuple(sorted(env.items()))
+
+
+def parse_origin(table: Table) -> Origin | None:
+    data = table.get("origin", dict, "a [scenario.origin] table", None)
+    if data is None:
+        return None
+    origin = Table(data, table.file, table.where("origin"), ("response", "refuse"))
+    refuse = bool(origin.get("refuse", bool, "true or false", False))
+    responses = []
+    for index, item in enumerate(origin.tables("response")):
+        response = Table(
+            item, table.file, f"{origin.where('response')}[{index}]", ("status", "headers", "body")
+        )
+        status = response.get("status", int, "an integer status code", 200)
+        if not 100 <= status <= 999:
+            response.fail("status", f"expected a status code from 100 to 999, got {status}")
+        responses.append(
+            OriginResponse(status=status, headers=response.pairs("headers"), body=response.body("body"))
+        )
+    if refuse and responses:
+        origin.fail("refuse", "an origin that refuses connections cannot also have responses")
+    if not refuse and not responses:
+        origin.fail("response", "expected at least one [[scenario.origin.response]] (or refuse = true)")
+    return Origin(responses=tuple(responses), refuse=refuse)
+
+
+def parse_request(request: Table) -> ScriptedRequest:
+    method = request.string("method", "GET") or "GET"
+    if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", method):
+        request.fail("method", f"expected an HTTP method token, got {method!r}")
+    path = request.string("path", "/") or "/"
+    if any(char in path for char in " \r\n"):
+        request.fail("path", f"expected a request target without spaces or line breaks, got {path!r}")
+    return ScriptedRequest(
+        method=method, path=path, headers=request.pairs("headers"), body=request.body("body")
+    )
+
+
+def parse_normalize(table: Table) -> Normalize:
+    data = table.get("normalize", dict, "a [scenario.normalize] table", {})
+    normalize = Table(data, table.file, table.where("normalize"), ("stdout", "body"))
+    masks = {}
+    for name in ("stdout", "body"):
+        masks[name] = tuple(normalize.strings(name))
+        for index, pattern in enumerate(masks[name]):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise InputError(
+                    table.file, f"{normalize.where(name)}[{index}]", f"invalid regex: {error}"
+                ) from None
+    return Normalize(stdout=masks["stdout"], body=masks["body"])
+
+
+def check_unique(scenarios: list[Scenario], file: Path) -> None:
+    seen: set[str] = set()
+    for scenario in scenarios:
+        if scenario.name in seen:
+            raise InputError(
+                file, f'scenario "{scenario.name}"', "name used twice (scenario names must be unique)"
+            )
+        seen.add(scenario.name)

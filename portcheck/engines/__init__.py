@@ -1,0 +1,14 @@
+"""Engines by type name: one module per engine type behind engines/interface.py."""
+
+from __future__ import annotations
+
+from portcheck.config import EngineSpec
+from portcheck.engines.interface import Engine
+from portcheck.engines.jco import Jco
+from portcheck.engines.wasmtime import Wasmtime
+
+ENGINE_TYPES: dict[str, type[Engine]] = {"wasmtime": Wasmtime, "jco": Jco}
+
+
+def create(spec: EngineSpec) -> Engine:
+    return ENGINE_TYPES[spec.type](spec)

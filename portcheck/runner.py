@@ -1,0 +1,189 @@
+"""Run every scenario on every engine: build once, prepare once per engine, then run in parallel.
+
+This stage and the fixtures are the only ones that touch processes and sockets; they turn a
+Matrix into plain Observations.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from portcheck import procs
+from portcheck.config import Matrix, Scenario, ScriptedRequest
+from portcheck.engines.interface import Engine, PrepareError
+from portcheck.errors import BuildError
+from portcheck.fixtures import driver
+from portcheck.fixtures.origin import HOST, OriginServer
+from portcheck.observations import Exchange, Observation
+from portcheck.toolchains import component_for
+
+ALIVE_GRACE = 2.0  # after a failed exchange, how long a dying server gets to exit
+Progress = Callable[[str], None]
+
+
+def build_identity(scenario: Scenario) -> tuple[object, ...]:
+    """Scenarios with the same identity share one component."""
+    return (scenario.component, scenario.source, scenario.build, scenario.kind)
+
+
+Built = dict[tuple[object, ...], Path | BuildError]
+Prepared = dict[tuple[str, Path], Path | PrepareError]
+
+
+def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
+    try:
+        return work()
+    except (BuildError, PrepareError) as error:
+        return error
+
+
+def build_all(pool: ThreadPoolExecutor, scenarios: tuple[Scenario, ...], progress: Progress) -> Built:
+    """Each distinct component once: several scenarios may share one source."""
+    first = {build_identity(scenario): scenario for scenario in reversed(scenarios)}
+    progress(f"building {len(first)} component(s)")
+    keys = list(first)
+    outcomes = pool.map(lambda key: outcome_of(lambda: component_for(first[key])), keys)
+    return dict(zip(keys, outcomes, strict=True))  # type: ignore[arg-type]
+
+
+def prepare_all(
+    pool: ThreadPoolExecutor, engines: list[Engine], built: Built, progress: Progress
+) -> Prepared:
+    """Each component once per engine (compiled or transpiled into the cache)."""
+    components = list(dict.fromkeys(path for path in built.values() if isinstance(path, Path)))
+    pairs = [(engine, component) for engine in engines for component in components]
+    progress(f"preparing {len(components)} component(s) for {len(engines)} engine(s)")
+    outcomes = pool.map(lambda pair: outcome_of(lambda: pair[0].prepare(pair[1])), pairs)
+    return dict(zip([(engine.name, component) for engine, component in pairs], outcomes, strict=True))  # type: ignore[arg-type]
+
+
+def run_job(scenario: Scenario, engine: Engine, built: Built, prepared: Prepared) -> Observation:
+    component = built[build_identity(scenario)]
+    if isinstance(component, BuildError):
+        return Observation(kind=scenario.kind, failure="build", message=str(component))
+    artifact = prepared[(engine.name, component)]
+    if isinstance(artifact, PrepareError):
+        return Observation(kind=scenario.kind, failure=artifact.failure, message=artifact.message)
+    return observe(scenario, engine, artifact)
+
+
+def run_matrix(
+    matrix: Matrix, engines: list[Engine], jobs: int, progress: Progress
+) -> dict[str, dict[str, Observation]]:
+    """Observations per scenario name, then per engine name, in matrix order."""
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        built = build_all(pool, matrix.scenarios, progress)
+        prepared = prepare_all(pool, engines, built, progress)
+        work = [(scenario, engine) for scenario in matrix.scenarios for engine in engines]
+        progress(f"running {len(matrix.scenarios)} scenario(s) on {len(engines)} engine(s), {jobs} at a time")
+        observations = list(pool.map(lambda job: run_job(*job, built, prepared), work))
+    except BaseException:
+        procs.kill_all()  # Ctrl-C or a failure: free the workers waiting on engines before joining them
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    observed: dict[str, dict[str, Observation]] = {}
+    for (scenario, engine), observation in zip(work, observations, strict=True):
+        observed.setdefault(scenario.name, {})[engine.name] = observation
+    return observed
+
+
+def observe(scenario: Scenario, engine: Engine, prepared: Path) -> Observation:
+    started = time.monotonic()
+    with origin_for(scenario) as origin:
+        env = dict(scenario.env)
+        if origin is not None:
+            env["PORTCHECK_ORIGIN"] = origin.url
+        if scenario.kind == "client":
+            observation = run_client(scenario, engine, prepared, env)
+        else:
+            observation = run_server(scenario, engine, prepared, env, origin.url if origin else "")
+        if origin is not None:
+            observation.origin_requests = origin.recorded()
+            # Each run has its own origin port; the placeholders make runs comparable.
+            observation.replace_text(origin.url, "{origin}")
+            observation.replace_text(origin.url.removeprefix("http://"), "{origin-authority}")
+    observation.seconds = time.monotonic() - started
+    return observation
+
+
+@contextlib.contextmanager
+def origin_for(scenario: Scenario) -> Iterator[OriginServer | None]:
+    if scenario.origin is None:
+        yield None
+        return
+    with OriginServer(scenario.origin) as origin:
+        yield origin
+
+
+def run_client(scenario: Scenario, engine: Engine, prepared: Path, env: dict[str, str]) -> Observation:
+    invocation = engine.client(prepared, env)
+    finished = procs.run(invocation.argv, invocation.env, scenario.timeout, invocation.cwd)
+    stderr = finished.stderr.decode("utf-8", "replace")
+    observation = Observation(
+        kind="client",
+        exit_code=finished.returncode,
+        stdout=finished.stdout.decode("utf-8", "replace"),
+        stderr=stderr,
+    )
+    if finished.timed_out:
+        observation.failure = "timeout"
+        observation.message = f"no exit after {scenario.timeout:g} s"
+    elif finished.returncode != 0 and (failure := engine.diagnose(finished.returncode or 0, stderr)):
+        observation.failure, observation.message = failure
+    return observation
+
+
+def run_server(
+    scenario: Scenario, engine: Engine, prepared: Path, env: dict[str, str], origin_url: str
+) -> Observation:
+    invocation = engine.server(prepared, env)
+    observation = Observation(kind="server")
+    with procs.Server(invocation.argv, invocation.env, invocation.cwd) as server:
+        port = server.wait_for(engine.listening_port, timeout=scenario.timeout)
+        if port is None or not procs.wait_accepting(HOST, port, scenario.timeout, server.alive):
+            observation.failure, observation.message = startup_failure(engine, server, scenario.timeout)
+        else:
+            for request in scenario.requests:
+                exchange = driver.send(with_origin(request, origin_url), HOST, port, timeout=scenario.timeout)
+                exchange.alive_after = still_alive(server, exchange)
+                observation.exchanges.append(exchange)
+        server.stop()
+        observation.stdout, observation.stderr = server.output("stdout"), server.output("stderr")
+    if port is not None:
+        observation.replace_text(f"{HOST}:{port}", "{server-authority}")
+    return observation
+
+
+def startup_failure(engine: Engine, server: procs.Server, timeout: float) -> tuple[str, str]:
+    stderr = server.output("stderr") + server.output("stdout")
+    if server.alive():
+        return "timeout", f"the server did not accept connections within {timeout:g} s"
+    returncode = server.process.returncode if server.process else -1
+    failure = engine.diagnose(returncode, stderr)
+    if failure is not None:
+        return failure
+    return "crash", procs.tail(stderr, 6) or f"the server exited with status {returncode} before listening"
+
+
+def still_alive(server: procs.Server, exchange: Exchange) -> bool:
+    """Whether the server survived the exchange; a failed one gives a dying server time to exit."""
+    if exchange.failure is None:
+        return server.alive()
+    return not server.wait_exit(ALIVE_GRACE)
+
+
+def with_origin(request: ScriptedRequest, origin_url: str) -> ScriptedRequest:
+    """Replace {origin} in the path, header values and body with the origin's URL."""
+    return dataclasses.replace(
+        request,
+        path=request.path.replace("{origin}", origin_url),
+        headers=tuple((name, value.replace("{origin}", origin_url)) for name, value in request.headers),
+        body=request.body.replace(b"{origin}", origin_url.encode()),
+    )

@@ -1,0 +1,26 @@
+"""The one small interface every guest toolchain implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from portcheck.config import Kind
+
+
+class Toolchain(ABC):
+    """Turns a scenario's source into a `.component.wasm`."""
+
+    name: str
+
+    @abstractmethod
+    def version(self) -> str:
+        """The toolchain's exact version: part of the cache key of everything it builds."""
+
+    def inputs(self, source: Path) -> list[Path]:
+        """The files whose bytes decide the output (the cache key); by default the source alone."""
+        return [source]
+
+    @abstractmethod
+    def build(self, source: Path, kind: Kind, output: Path) -> None:
+        """Write the component for `source` to `output`; raise BuildError with the tool's message."""

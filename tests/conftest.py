@@ -1,0 +1,62 @@
+"""Shared helpers: run the real `portcheck` command line as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def portcheck(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run `python -m portcheck ARGS` in a child process and capture what it prints."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    return subprocess.run(
+        [sys.executable, "-m", "portcheck", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_json(matrix: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """Run a matrix with --format json and return the process and the parsed report."""
+    output = matrix.parent / f"{matrix.stem}.report.json"
+    finished = portcheck(
+        "run", str(matrix), "--format", "json", "--output", str(output), *extra, cwd=matrix.parent
+    )
+    assert output.is_file(), finished.stderr
+    return finished, json.loads(output.read_text())
+
+
+def write_matrix(folder: Path, text: str, *data_files: str) -> Path:
+    """A matrix.toml in `folder`, with the named files from tests/data beside it."""
+    for name in data_files:
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    matrix = folder / "matrix.toml"
+    matrix.write_text(text)
+    return matrix
+
+
+def scenario(report: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(item for item in report["scenarios"] if item["name"] == name)
+
+
+@pytest.fixture(scope="session")
+def root_report(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """The repo-root matrix.toml (every built-in on wasmtime and jco), run once for the session."""
+    output = tmp_path_factory.mktemp("root") / "report.json"
+    finished = portcheck("run", "matrix.toml", "--format", "json", "--output", str(output))
+    assert output.is_file(), finished.stderr
+    return finished, json.loads(output.read_text())
