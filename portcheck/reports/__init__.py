@@ -1,0 +1,9 @@
+"""Report formats by name: one module per format behind reports/interface.py."""
+
+from __future__ import annotations
+
+from portcheck.reports.interface import ReportFormat
+from portcheck.reports.json import Json
+from portcheck.reports.table import Table
+
+FORMATS: dict[str, type[ReportFormat]] = {format_.name: format_ for format_ in (Table, Json)}

@@ -1,0 +1,31 @@
+"""The terminal report: the matrix as a table, then the differences in words."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from portcheck.reports.interface import ReportFormat
+from portcheck.reports.words import cell_label, engines_line, scenario_details, summary
+from portcheck.verdict import Report
+
+
+class Table(ReportFormat):
+    name = "table"
+    suffix = "txt"
+
+    def render(self, report: Report) -> str:
+        engines = [engine.name for engine in report.engines]
+        rows = [
+            [result.name, result.kind, *(cell_label(result.cells[name]) for name in engines), result.verdict]
+            for result in report.scenarios
+        ]
+        lines = [tabulate(rows, headers=["scenario", "kind", *engines, "verdict"], tablefmt="simple"), ""]
+        lines.append(f"engines: {engines_line(report)} (baseline: {report.baseline})")
+        details = [(result, scenario_details(result, report.baseline)) for result in report.scenarios]
+        if any(block for _, block in details):
+            lines += ["", "differences:"]
+        for result, block in details:
+            if block:
+                lines += ["", f"{result.name} ({result.verdict})", *(f"  {line}" for line in block)]
+        lines += ["", summary(report)]
+        return "\n".join(lines) + "\n"

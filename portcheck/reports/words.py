@@ -1,0 +1,73 @@
+"""Differences and errors in words, shared by the human-readable formats."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from portcheck.observations import printable
+from portcheck.verdict import Cell, Report, ScenarioResult
+
+
+def value_text(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(printable(value))
+    if isinstance(value, list):
+        return "[" + ", ".join(value_text(item) for item in value) + "]"
+    return "(none)" if value is None else str(value)
+
+
+def is_multiline(value: Any) -> bool:
+    return isinstance(value, str) and "\n" in value.strip("\n")
+
+
+def difference_lines(field: str, baseline: Any, engine: Any, names: tuple[str, str]) -> list[str]:
+    """How one field differs: a line diff for multi-line text, both values otherwise."""
+    if is_multiline(baseline) and is_multiline(engine):
+        diff = difflib.unified_diff(
+            printable(baseline).splitlines(), printable(engine).splitlines(), names[0], names[1], lineterm="", n=1
+        )
+        return [f"{field}:", *(f"  {line}" for line in list(diff)[2:])]
+    width = max(len(name) for name in names)
+    return [
+        f"{field}:",
+        f"  {names[0].ljust(width)}  {value_text(baseline)}",
+        f"  {names[1].ljust(width)}  {value_text(engine)}",
+    ]
+
+
+def cell_label(cell: Cell) -> str:
+    if cell.verdict == "differs":
+        return f"differs ({len(cell.differences)})"
+    if cell.verdict == "error":
+        return f"error ({cell.error_class})"
+    return cell.verdict
+
+
+def scenario_details(result: ScenarioResult, baseline: str) -> list[str]:
+    """Every non-trivial cell of a scenario, in words."""
+    lines: list[str] = []
+    for engine, cell in result.cells.items():
+        if cell.verdict == "error":
+            lines.append(f"{engine}: error ({cell.error_class})")
+            lines += [f"  {line}" for line in printable(cell.error or "").splitlines()]
+        if cell.verdict in ("differs", "error") and engine != baseline and cell.differences:
+            lines.append(f"{engine} differs from {baseline}:")
+            for difference in cell.differences:
+                block = difference_lines(difference.field, difference.baseline, difference.engine, (baseline, engine))
+                lines += [f"  {line}" for line in block]
+    return lines
+
+
+def summary(report: Report) -> str:
+    counts = {verdict: 0 for verdict in ("portable", "diverges", "error")}
+    for result in report.scenarios:
+        counts[result.verdict] += 1
+    return (
+        f"{len(report.scenarios)} scenarios: {counts['portable']} portable, "
+        f"{counts['diverges']} diverge, {counts['error']} error"
+    )
+
+
+def engines_line(report: Report) -> str:
+    return "; ".join(f"{engine.name} {engine.version}" for engine in report.engines)
