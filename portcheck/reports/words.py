@@ -25,7 +25,12 @@ def difference_lines(field: str, baseline: Any, engine: Any, names: tuple[str, s
     """How one field differs: a line diff for multi-line text, both values otherwise."""
     if is_multiline(baseline) and is_multiline(engine):
         diff = difflib.unified_diff(
-            printable(baseline).splitlines(), printable(engine).splitlines(), names[0], names[1], lineterm="", n=1
+            printable(baseline).splitlines(),
+            printable(engine).splitlines(),
+            names[0],
+            names[1],
+            lineterm="",
+            n=1,
         )
         return [f"{field}:", *(f"  {line}" for line in list(diff)[2:])]
     width = max(len(name) for name in names)
@@ -54,7 +59,9 @@ def scenario_details(result: ScenarioResult, baseline: str) -> list[str]:
         if cell.verdict in ("differs", "error") and engine != baseline and cell.differences:
             lines.append(f"{engine} differs from {baseline}:")
             for difference in cell.differences:
-                block = difference_lines(difference.field, difference.baseline, difference.engine, (baseline, engine))
+                block = difference_lines(
+                    difference.field, difference.baseline, difference.engine, (baseline, engine)
+                )
                 lines += [f"  {line}" for line in block]
     return lines
 
