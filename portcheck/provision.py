@@ -10,6 +10,7 @@ import functools
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sys
 from importlib.metadata import PackageNotFoundError
@@ -121,15 +122,24 @@ def jco_home() -> Path:
         env = dict(os.environ, PATH=f"{node_binary().parent}{os.pathsep}{os.environ.get('PATH', '')}")
         finished = procs.run(argv, env=env, timeout=NPM_TIMEOUT, cwd=temporary)
         if finished.returncode != 0:
-            detail = (finished.stderr or finished.stdout).decode("utf-8", "replace").strip().splitlines()
-            reason = (
-                "timed out"
-                if finished.timed_out
-                else (detail[-1] if detail else f"exit {finished.returncode}")
-            )
+            output = (finished.stderr + finished.stdout).decode("utf-8", "replace")
+            reason = npm_reason(output) or f"exit {finished.returncode}"
+            if finished.timed_out:
+                reason = f"timed out after {NPM_TIMEOUT:.0f} s"
             raise EnvironmentProblem(f"could not install jco with npm ci: {reason}")
 
     return cache.produce(target, install)
+
+
+def npm_reason(output: str) -> str:
+    """The line of npm's error report that says what went wrong (npm prints a dozen)."""
+    prefix = "npm error"
+    lines = [line[len(prefix) :].strip() for line in output.splitlines() if line.startswith(prefix)]
+    lines = [line for line in lines if line]
+    for line in lines:
+        if re.search(r"Error:|failed|E404|ETARGET|EINTEGRITY|ENOSPC|EACCES", line):
+            return line
+    return lines[0] if lines else ""
 
 
 def pinned_jco_version() -> str:

@@ -142,3 +142,16 @@ def test_cli_unknown_format(tmp_path: Path) -> None:
     )
     assert finished.returncode == 2
     assert "pdf: unknown format" in finished.stderr
+
+
+def test_npm_failure_is_summarized_by_its_cause() -> None:
+    from portcheck.provision import npm_reason
+
+    output = (
+        "npm error code ECONNREFUSED\nnpm error syscall connect\n"
+        "npm error FetchError: request to http://r/x failed, reason: connect ECONNREFUSED\n"
+        "npm error     at ClientRequest.<anonymous> (index.js:130:14)\n"
+        "npm error A complete log of this run...\n"
+    )
+    assert npm_reason(output) == "FetchError: request to http://r/x failed, reason: connect ECONNREFUSED"
+    assert npm_reason("npm error code E1\nnpm error other\n") == "code E1"

@@ -31,9 +31,14 @@ def repeated_headers(request: IncomingRequest, out: ResponseOutparam) -> None:
 
 
 def echo(request: IncomingRequest, out: ResponseOutparam) -> None:
-    """Answer with the method, path with query, every request header and the body, as seen."""
+    """Answer with the method, path with query, every request header and the body, as seen.
+
+    Headers are listed by name (values of one name keep their order): the relative order of
+    different names is not significant in HTTP, and a probe of its own covers it.
+    """
     lines = [f"method: {method_name(request.method())}", f"path: {request.path_with_query()}"]
-    lines += [f"header {name}: {text(value)}" for name, value in request.headers().entries()]
+    entries = sorted(request.headers().entries(), key=lambda entry: entry[0].lower())
+    lines += [f"header {name}: {text(value)}" for name, value in entries]
     body = read_all(request.consume())
     lines.append(f"body: {text(body)!r}")
     respond(out, 200, [("Content-Type", "text/plain")], ("\n".join(lines) + "\n").encode())
