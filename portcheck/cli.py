@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from portcheck import __version__, engines, procs
-from portcheck.config import builtin_scenarios, load_matrix
+from portcheck.config import Matrix, builtin_scenarios, load_matrix, select
 from portcheck.errors import EXIT_DIVERGES, EXIT_INTERRUPTED, EXIT_PORTABLE, InputError, PortcheckError
 from portcheck.reports import FORMATS
 from portcheck.runner import run_matrix
@@ -63,50 +63,84 @@ def guard() -> Iterator[None]:
 def run(
     matrix_path: Annotated[Path, typer.Argument(metavar="MATRIX", help="The matrix.toml to run.")],
     formats: Annotated[
-        list[str] | None, typer.Option("--format", "-f", help="table or json; repeat for several.")
+        list[str] | None, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; repeatable.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the (single) report format to this file.")
+        Path | None, typer.Option("--output", "-o", help="Write the one --format to this file.")
+    ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option("--output-dir", help="Write each --format to DIR/portcheck.<ext>.")
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Engine runs at once.")] = os.cpu_count()
     or 2,
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Option("--scenario", "-s", help="Only scenarios matching this glob; repeatable."),
+    ] = None,
+    engine_names: Annotated[
+        list[str] | None, typer.Option("--engine", "-e", help="Only this engine; repeatable.")
+    ] = None,
+    list_only: Annotated[bool, typer.Option("--list", help="Show what would run, and stop.")] = False,
 ) -> None:
     """Build every scenario once, run it on every engine, print the compatibility matrix."""
     with guard():
-        code = run_matrix_command(matrix_path, formats or ["table"], output, jobs)
+        chosen = check_formats(formats or ["table"], output)
+        matrix = select(load_matrix(matrix_path), scenarios or [], engine_names or [])
+        if list_only:
+            print_plan(matrix)
+            code = EXIT_PORTABLE
+        else:
+            report = run_and_judge(matrix, jobs)
+            for name in chosen:
+                write_report(report, name, output, output_dir)
+            code = EXIT_PORTABLE if report.portable else EXIT_DIVERGES
     raise typer.Exit(code)
 
 
-def run_matrix_command(matrix_path: Path, chosen: list[str], output: Path | None, jobs: int) -> int:
+def check_formats(chosen: list[str], output: Path | None) -> list[str]:
     for name in chosen:
         if name not in FORMATS:
             raise InputError("--format", name, f"unknown format (expected one of: {', '.join(FORMATS)})")
     if output is not None and len(chosen) != 1:
-        raise InputError("--output", str(output), "takes exactly one --format")
-    matrix = load_matrix(matrix_path)
+        raise InputError("--output", str(output), "takes exactly one --format (use --output-dir for several)")
+    return list(dict.fromkeys(chosen))
+
+
+def print_plan(matrix: Matrix) -> None:
+    engines = ", ".join(
+        f"{e.name}{' (baseline)' if e.name == matrix.baseline else ''}" for e in matrix.engines
+    )
+    print(f"engines: {engines}")
+    for scenario in matrix.scenarios:
+        print(f"{scenario.name:44} {scenario.kind}")
+    print(f"{len(matrix.scenarios)} scenario(s) x {len(matrix.engines)} engine(s)")
+
+
+def run_and_judge(matrix: Matrix, jobs: int) -> Report:
     columns = [engines.create(spec) for spec in matrix.engines]
     for engine in columns:
         say(f"{engine.name}: {engine.version()}")
     observed = run_matrix(matrix, columns, jobs, say)
     infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in columns]
-    report = judge(matrix, infos, observed)
-    for name in chosen:
-        write_report(report, name, output)
-    return EXIT_PORTABLE if report.portable else EXIT_DIVERGES
+    return judge(matrix, infos, observed)
 
 
-def write_report(report: Report, format_name: str, output: Path | None) -> None:
-    text = FORMATS[format_name]().render(report)
-    if output is None:
+def write_report(report: Report, format_name: str, output: Path | None, output_dir: Path | None) -> None:
+    """To --output, to --output-dir (the table also to the terminal), or else to the terminal."""
+    format_ = FORMATS[format_name]()
+    text = format_.render(report)
+    target = output or (output_dir / f"portcheck.{format_.suffix}" if output_dir else None)
+    if target is None or (format_name == "table" and output is None):
         sys.stdout.write(text)
         sys.stdout.flush()
+    if target is None:
         return
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise InputError(output, "--output", f"cannot write: {error.strerror or error}") from None
-    say(f"wrote {format_name} report to {output}")
+        raise InputError(target, "--output", f"cannot write: {error.strerror or error}") from None
+    say(f"wrote {format_name} report to {target}")
 
 
 @app.command("builtins")

@@ -5,6 +5,7 @@ Every problem becomes one `InputError` naming the file, the key and what was exp
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 import tomllib
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from portcheck.errors import InputError
+from portcheck.expectations import valid_field
 
 Kind = Literal["client", "server"]
 KINDS: tuple[Kind, ...] = ("client", "server")
@@ -23,11 +25,20 @@ BUILTIN_DIR = Path(__file__).parent / "scenarios"
 KNOWN_ENGINES = ("wasmtime", "jco")
 
 
+Pairs = tuple[tuple[str, str], ...]
+# What the origin does with a request, beyond answering it (see fixtures/origin.py).
+ORIGIN_ACTIONS = ("respond", "reset", "close", "close-mid-body", "stall", "stall-mid-body")
+HEADER_ENCODINGS = ("utf-8", "latin-1")
+
+
 @dataclass(frozen=True)
 class OriginResponse:
     status: int
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: Pairs = ()
     body: bytes = b""
+    trailers: Pairs | None = None  # set: the body is sent chunked, then these trailers
+    header_encoding: str = "utf-8"
+    action: str = "respond"
 
 
 @dataclass(frozen=True)
@@ -36,14 +47,29 @@ class Origin:
 
     responses: tuple[OriginResponse, ...] = ()
     refuse: bool = False  # hand out a local port that refuses connections instead
+    blackhole: bool = False  # a port that never completes a connection (for connect timeouts)
 
 
 @dataclass(frozen=True)
 class ScriptedRequest:
     method: str
     path: str
-    headers: tuple[tuple[str, str], ...] = ()
+    headers: Pairs = ()
     body: bytes = b""
+    header_encoding: str = "utf-8"
+
+
+CHECKS = ("equals", "contains", "not_contains", "matches", "one_of")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the spec says should be observed in one field, on every engine."""
+
+    field: str
+    check: str  # one of CHECKS
+    value: Any
+    spec: str  # where the answer comes from: an RFC section or a WIT doc line
 
 
 @dataclass(frozen=True)
@@ -69,6 +95,8 @@ class Scenario:
     normalize: Normalize = Normalize()
     timeout: float = DEFAULT_TIMEOUT
     builtin: bool = False
+    expected: tuple[Expectation, ...] = ()
+    concurrent: bool = False  # send the scripted requests all at once
 
 
 @dataclass(frozen=True)
@@ -267,7 +295,10 @@ SCENARIO_KEYS = (
     "request",
     "normalize",
     "timeout",
+    "expected",
+    "concurrent",
 )
+REQUEST_KEYS = ("method", "path", "headers", "body", "header_encoding")
 
 
 def parse_scenario(
@@ -283,7 +314,7 @@ def parse_scenario(
         table.fail("kind", f'expected "client" or "server", got {kind!r}')
     component, source, build = parse_origin_of_component(table, file.parent)
     requests = tuple(
-        parse_request(Table(t, file, f"{table.where('request')}[{i}]", ("method", "path", "headers", "body")))
+        parse_request(Table(t, file, f"{table.where('request')}[{i}]", REQUEST_KEYS))
         for i, t in enumerate(table.tables("request"))
     )
     if kind == "server" and not requests:
@@ -306,6 +337,8 @@ def parse_scenario(
         normalize=parse_normalize(table),
         timeout=table.number("timeout", timeout),
         builtin=builtin,
+        expected=parse_expected(table),
+        concurrent=bool(table.get("concurrent", bool, "true or false", False)),
     )
 
 
@@ -342,24 +375,70 @@ def parse_origin(table: Table) -> Origin | None:
     data = table.get("origin", dict, "a [scenario.origin] table", None)
     if data is None:
         return None
-    origin = Table(data, table.file, table.where("origin"), ("response", "refuse"))
+    origin = Table(data, table.file, table.where("origin"), ("response", "refuse", "blackhole"))
     refuse = bool(origin.get("refuse", bool, "true or false", False))
-    responses = []
-    for index, item in enumerate(origin.tables("response")):
-        response = Table(
-            item, table.file, f"{origin.where('response')}[{index}]", ("status", "headers", "body")
-        )
-        status = response.get("status", int, "an integer status code", 200)
-        if not 100 <= status <= 999:
-            response.fail("status", f"expected a status code from 100 to 999, got {status}")
-        responses.append(
-            OriginResponse(status=status, headers=response.pairs("headers"), body=response.body("body"))
-        )
-    if refuse and responses:
-        origin.fail("refuse", "an origin that refuses connections cannot also have responses")
-    if not refuse and not responses:
+    blackhole = bool(origin.get("blackhole", bool, "true or false", False))
+    keys = ("status", "headers", "body", "trailers", "header_encoding", "action")
+    responses = [
+        parse_origin_response(Table(item, table.file, f"{origin.where('response')}[{index}]", keys))
+        for index, item in enumerate(origin.tables("response"))
+    ]
+    if refuse and blackhole:
+        origin.fail("blackhole", "an origin cannot both refuse and swallow connections")
+    if (refuse or blackhole) and responses:
+        origin.fail("response", "an origin that refuses or swallows connections cannot also have responses")
+    if not (refuse or blackhole or responses):
         origin.fail("response", "expected at least one [[scenario.origin.response]] (or refuse = true)")
-    return Origin(responses=tuple(responses), refuse=refuse)
+    return Origin(responses=tuple(responses), refuse=refuse, blackhole=blackhole)
+
+
+def parse_origin_response(response: Table) -> OriginResponse:
+    status = response.get("status", int, "an integer status code", 200)
+    if not 100 <= status <= 999:
+        response.fail("status", f"expected a status code from 100 to 999, got {status}")
+    action = one_of(response, "action", ORIGIN_ACTIONS, "respond")
+    trailers = response.pairs("trailers") if response.has("trailers") else None
+    return OriginResponse(
+        status=status,
+        headers=response.pairs("headers"),
+        body=response.body("body"),
+        trailers=trailers,
+        header_encoding=one_of(response, "header_encoding", HEADER_ENCODINGS, "utf-8"),
+        action=action,
+    )
+
+
+def one_of(table: Table, name: str, choices: tuple[str, ...], default: str) -> str:
+    value = table.string(name, default) or default
+    if value not in choices:
+        table.fail(name, f"expected one of {', '.join(repr(c) for c in choices)}, got {value!r}")
+    return value
+
+
+def parse_expected(table: Table) -> tuple[Expectation, ...]:
+    found = []
+    for index, item in enumerate(table.tables("expected")):
+        entry = Table(item, table.file, f"{table.where('expected')}[{index}]", ("field", "spec", *CHECKS))
+        field = entry.require("field", str, 'a field, such as "stdout" or "responses[0].status"')
+        if problem := valid_field(field):
+            entry.fail("field", f"{problem}, got {field!r}")
+        checks = [name for name in CHECKS if entry.has(name)]
+        if len(checks) != 1:
+            entry.fail("field", f"expected exactly one check among {', '.join(CHECKS)}")
+        check = checks[0]
+        value = entry.data[check]
+        if check == "matches":
+            try:
+                re.compile(entry.require("matches", str, "a regular expression"))
+            except re.error as error:
+                entry.fail("matches", f"invalid regex: {error}")
+        if check == "one_of" and not isinstance(value, list):
+            entry.fail("one_of", f"expected a list of acceptable values, got {describe(value)}")
+        spec = entry.require(
+            "spec", str, "where the expected answer comes from (an RFC section or WIT doc line)"
+        )
+        found.append(Expectation(field=field, check=check, value=value, spec=spec))
+    return tuple(found)
 
 
 def parse_request(request: Table) -> ScriptedRequest:
@@ -370,7 +449,11 @@ def parse_request(request: Table) -> ScriptedRequest:
     if any(char in path for char in " \r\n"):
         request.fail("path", f"expected a request target without spaces or line breaks, got {path!r}")
     return ScriptedRequest(
-        method=method, path=path, headers=request.pairs("headers"), body=request.body("body")
+        method=method,
+        path=path,
+        headers=request.pairs("headers"),
+        body=request.body("body"),
+        header_encoding=one_of(request, "header_encoding", HEADER_ENCODINGS, "utf-8"),
     )
 
 
@@ -398,3 +481,26 @@ def check_unique(scenarios: list[Scenario], file: Path) -> None:
                 file, f'scenario "{scenario.name}"', "name used twice (scenario names must be unique)"
             )
         seen.add(scenario.name)
+
+
+def select(matrix: Matrix, scenario_patterns: list[str], engine_names: list[str]) -> Matrix:
+    """Part of a matrix: scenarios matching any of the globs, and the named engines (in matrix order)."""
+    scenarios = matrix.scenarios
+    for pattern in scenario_patterns:
+        if not any(fnmatch.fnmatchcase(s.name, pattern) for s in scenarios):
+            raise InputError("--scenario", pattern, f"matches no scenario of {matrix.path}")
+    if scenario_patterns:
+        scenarios = tuple(
+            s for s in scenarios if any(fnmatch.fnmatchcase(s.name, p) for p in scenario_patterns)
+        )
+    engines = matrix.engines
+    known = [engine.name for engine in engines]
+    for name in engine_names:
+        if name not in known:
+            raise InputError(
+                "--engine", name, f"is not an engine of {matrix.path} (engines: {', '.join(known)})"
+            )
+    if engine_names:
+        engines = tuple(engine for engine in engines if engine.name in engine_names)
+    baseline = matrix.baseline if matrix.baseline in {e.name for e in engines} else engines[0].name
+    return dataclasses.replace(matrix, scenarios=scenarios, engines=engines, baseline=baseline)

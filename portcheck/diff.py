@@ -97,6 +97,7 @@ def compare_exchanges(
                 compare_headers(ours.headers, theirs.headers, f"{where}.headers", options, result)
             patterns = options.normalize.body
             result.differ(f"{where}.body", body_text(ours.body, patterns), body_text(theirs.body, patterns))
+            compare_trailers(ours.trailers, theirs.trailers, f"{where}.trailers", options, result)
             transport_field(f"{where}.framing", ours.framing, theirs.framing, options, result)
             transport_field(f"{where}.reason", ours.reason, theirs.reason, options, result)
         result.differ(f"{where}.alive_after", ours.alive_after, theirs.alive_after)
@@ -121,7 +122,19 @@ def compare_origin_requests(
         compare_headers(ours.headers, theirs.headers, f"{where}.headers", options, result)
         patterns = options.normalize.body
         result.differ(f"{where}.body", body_text(ours.body, patterns), body_text(theirs.body, patterns))
+        compare_trailers(ours.trailers, theirs.trailers, f"{where}.trailers", options, result)
         transport_field(f"{where}.framing", ours.framing, theirs.framing, options, result)
+
+
+def compare_trailers(
+    baseline: list[Header] | None,
+    engine: list[Header] | None,
+    where: str,
+    options: Options,
+    result: Comparison,
+) -> None:
+    """Trailers compare like headers; none at all and an empty trailer section are the same."""
+    compare_headers(baseline or [], engine or [], where, options, result)
 
 
 def transport_field(name: str, baseline: Any, engine: Any, options: Options, result: Comparison) -> None:

@@ -69,6 +69,7 @@ class RecordedRequest:
     headers: list[Header]
     body: bytes
     framing: Framing
+    trailers: list[Header] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +78,7 @@ class RecordedRequest:
             "headers": headers_to_json(self.headers),
             "body": body_to_json(self.body),
             "framing": self.framing,
+            "trailers": headers_to_json(self.trailers),
         }
 
     @classmethod
@@ -87,6 +89,7 @@ class RecordedRequest:
             headers=headers_from_json(data["headers"]) or [],
             body=body_from_json(data["body"]) or b"",
             framing=data["framing"],
+            trailers=headers_from_json(data.get("trailers")) or [],
         )
 
 
@@ -100,6 +103,7 @@ class Exchange:
     headers: list[Header] | None = None
     body: bytes | None = None
     framing: Framing | None = None
+    trailers: list[Header] | None = None
     failure: str | None = None  # "refused", "no-response", "reset", "incomplete", "timeout"
     alive_after: bool = True
 
@@ -111,6 +115,7 @@ class Exchange:
             "headers": headers_to_json(self.headers),
             "body": body_to_json(self.body),
             "framing": self.framing,
+            "trailers": headers_to_json(self.trailers),
             "failure": self.failure,
             "alive_after": self.alive_after,
         }
@@ -124,6 +129,7 @@ class Exchange:
             headers=headers_from_json(data["headers"]),
             body=body_from_json(data["body"]),
             framing=data["framing"],
+            trailers=headers_from_json(data.get("trailers")),
             failure=data["failure"],
             alive_after=data["alive_after"],
         )

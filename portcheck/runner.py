@@ -150,15 +150,32 @@ def run_server(
         if port is None or not procs.wait_accepting(HOST, port, scenario.timeout, server.alive):
             observation.failure, observation.message = startup_failure(engine, server, scenario.timeout)
         else:
-            for request in scenario.requests:
-                exchange = driver.send(with_origin(request, origin_url), HOST, port, timeout=scenario.timeout)
-                exchange.alive_after = still_alive(server, exchange)
-                observation.exchanges.append(exchange)
+            observation.exchanges = drive(scenario, server, port, origin_url)
         server.stop()
         observation.stdout, observation.stderr = server.output("stdout"), server.output("stderr")
     if port is not None:
         observation.replace_text(f"{HOST}:{port}", "{server-authority}")
     return observation
+
+
+def drive(scenario: Scenario, server: procs.Server, port: int, origin_url: str) -> list[Exchange]:
+    """Send the scripted requests one after another (or all at once), noting if the server survived each."""
+    requests = [with_origin(request, origin_url) for request in scenario.requests]
+    if not scenario.concurrent:
+        exchanges = []
+        for request in requests:
+            exchange = driver.send(request, HOST, port, timeout=scenario.timeout)
+            exchange.alive_after = still_alive(server, exchange)
+            exchanges.append(exchange)
+        return exchanges
+    with ThreadPoolExecutor(max_workers=len(requests)) as senders:
+        exchanges = list(
+            senders.map(lambda request: driver.send(request, HOST, port, scenario.timeout), requests)
+        )
+    alive = all(still_alive(server, exchange) for exchange in exchanges)
+    for exchange in exchanges:
+        exchange.alive_after = alive
+    return exchanges
 
 
 def startup_failure(engine: Engine, server: procs.Server, timeout: float) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from portcheck.config import Matrix, Scenario
 from portcheck.diff import Comparison, Difference, Options, compare
+from portcheck.expectations import Checked, Outcome, evaluate
 from portcheck.observations import Observation
 
 CellVerdict = Literal["baseline", "same", "differs", "error", "skipped"]
@@ -20,6 +21,8 @@ class Cell:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     error_class: str | None = None
+    expected: Outcome = None  # does the spec's expected answer hold on this engine?
+    expectations: list[Checked] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -28,6 +31,8 @@ class Cell:
             "notes": self.notes,
             "error": self.error,
             "error_class": self.error_class,
+            "expected": self.expected,
+            "expectations": [checked.to_json() for checked in self.expectations],
         }
 
 
@@ -84,7 +89,7 @@ def error_text(observation: Observation) -> str:
     return f"{observation.failure}: {message}" if message else str(observation.failure)
 
 
-def judge_cell(baseline: Observation, observation: Observation, comparison: Comparison | None) -> Cell:
+def judge_cell(observation: Observation, comparison: Comparison | None) -> Cell:
     notes = comparison.notes if comparison else []
     differences = comparison.differences if comparison else []
     if observation.failure is not None:
@@ -101,7 +106,8 @@ def judge_scenario(
     base = observations[baseline]
     for engine, observation in observations.items():
         comparison = None if engine == baseline else compare(base, observation, options)
-        cells[engine] = judge_cell(base, observation, comparison)
+        cells[engine] = cell = judge_cell(observation, comparison)
+        cell.expected, cell.expectations = evaluate(observation, scenario.expected)
     verdicts = {cell.verdict for cell in cells.values()}
     verdict: ScenarioVerdict = (
         "error" if "error" in verdicts else "diverges" if "differs" in verdicts else "portable"

@@ -119,3 +119,62 @@ def test_driver_decodes_chunked_bodies() -> None:
     )
     exchange = driver.send(ScriptedRequest("GET", "/"), "127.0.0.1", port, timeout=10)
     assert (exchange.body, exchange.framing) == (b"abc", "chunked")
+
+
+def one_response(**fields: object) -> Origin:
+    return Origin(responses=(OriginResponse(**{"status": 200, **fields}),))  # type: ignore[arg-type]
+
+
+GET_CLOSE = b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+
+
+def test_origin_sends_trailers_chunked() -> None:
+    with OriginServer(one_response(body=b"abc", trailers=(("X-Sum", "6"),))) as origin:
+        data = raw_exchange(origin.url, GET_CLOSE)
+    assert data == b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 6\r\n\r\n"
+
+
+def test_origin_latin1_header_bytes() -> None:
+    with OriginServer(one_response(headers=(("X-Name", "café"),), header_encoding="latin-1")) as origin:
+        data = raw_exchange(origin.url, GET_CLOSE)
+    assert b"X-Name: caf\xe9\r\n" in data
+
+
+def test_origin_misbehaves_on_request() -> None:
+    with OriginServer(one_response(body=b"0123456789", action="close-mid-body")) as origin:
+        assert raw_exchange(origin.url, GET_CLOSE).endswith(b"Content-Length: 10\r\n\r\n01234")
+    with OriginServer(one_response(action="close")) as origin:
+        assert raw_exchange(origin.url, GET_CLOSE) == b""
+        assert [r.method for r in origin.recorded()] == ["GET"]
+    with OriginServer(one_response(action="reset")) as origin:
+        try:
+            raw_exchange(origin.url, GET_CLOSE)
+            outcome = "no reset"
+        except ConnectionResetError:
+            outcome = "reset"
+    assert outcome == "reset"
+
+
+def test_origin_stall_holds_until_the_client_leaves() -> None:
+    with OriginServer(one_response(action="stall")) as origin:
+        host, port = origin.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(GET_CLOSE)
+            sock.settimeout(0.3)
+            try:
+                sock.recv(1)
+                outcome = "answered"
+            except TimeoutError:
+                outcome = "stalled"
+    assert outcome == "stalled"
+
+
+def test_blackhole_origin_never_completes_a_connect() -> None:
+    with OriginServer(Origin(blackhole=True)) as origin:
+        host, port = origin.url.removeprefix("http://").split(":")
+        try:
+            socket.create_connection((host, int(port)), timeout=0.5).close()
+            outcome = "connected"
+        except TimeoutError:
+            outcome = "timed out"
+    assert outcome == "timed out"

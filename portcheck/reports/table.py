@@ -5,7 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from portcheck.reports.interface import ReportFormat
-from portcheck.reports.words import cell_label, engines_line, scenario_details, summary
+from portcheck.reports.words import SPEC_LEGEND, cell_label, engines_line, scenario_details, summary
 from portcheck.verdict import Report
 
 
@@ -21,6 +21,8 @@ class Table(ReportFormat):
         ]
         lines = [tabulate(rows, headers=["scenario", "kind", *engines, "verdict"], tablefmt="simple"), ""]
         lines.append(f"engines: {engines_line(report)} (baseline: {report.baseline})")
+        if any(cell.expected for result in report.scenarios for cell in result.cells.values()):
+            lines.append(SPEC_LEGEND)
         details = [(result, scenario_details(result, report.baseline)) for result in report.scenarios]
         if any(block for _, block in details):
             lines += ["", "differences:"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from portcheck.expectations import Checked
 from portcheck.observations import printable
 from portcheck.verdict import Cell, Report, ScenarioResult
 
@@ -41,17 +42,47 @@ def difference_lines(field: str, baseline: Any, engine: Any, names: tuple[str, s
     ]
 
 
+SPEC_MARKS = {"pass": " ✓", "fail": " ✗", None: ""}
+SPEC_LEGEND = "✓ / ✗: the spec's expected answer holds / does not hold on that engine"
+
+
 def cell_label(cell: Cell) -> str:
     if cell.verdict == "differs":
-        return f"differs ({len(cell.differences)})"
-    if cell.verdict == "error":
-        return f"error ({cell.error_class})"
-    return cell.verdict
+        label = f"differs ({len(cell.differences)})"
+    elif cell.verdict == "error":
+        label = f"error ({cell.error_class})"
+    else:
+        label = cell.verdict
+    return label + SPEC_MARKS[cell.expected]
+
+
+def shortened(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def expectation_text(checked: Checked) -> str:
+    """`field check expected, observed ...`: one line, long values cut short."""
+    check = checked.check.replace("_", " ")
+    return (
+        f"{checked.field} {check} {shortened(value_text(checked.expected))}, "
+        f"observed {shortened(value_text(checked.observed))}"
+    )
+
+
+def spec_failures(result: ScenarioResult) -> list[str]:
+    """Each expectation that does not hold, per engine, with the spec it comes from."""
+    lines = []
+    for engine, cell in result.cells.items():
+        for checked in cell.expectations:
+            if not checked.holds:
+                lines.append(f"{engine} does not meet the spec: {expectation_text(checked)}")
+                lines.append(f"  ({checked.spec})")
+    return lines
 
 
 def scenario_details(result: ScenarioResult, baseline: str) -> list[str]:
     """Every non-trivial cell of a scenario, in words."""
-    lines: list[str] = []
+    lines: list[str] = spec_failures(result)
     for engine, cell in result.cells.items():
         if cell.verdict == "error":
             lines.append(f"{engine}: error ({cell.error_class})")

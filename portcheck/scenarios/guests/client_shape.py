@@ -1,0 +1,3 @@
+"""Client probes for request shape: authorities, paths, methods, Host."""
+
+from __future__ import annotations

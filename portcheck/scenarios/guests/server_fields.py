@@ -1,0 +1,3 @@
+"""Server probes for fields as a handler sees and sets them."""
+
+from __future__ import annotations
