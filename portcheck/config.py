@@ -48,6 +48,7 @@ class Origin:
     responses: tuple[OriginResponse, ...] = ()
     refuse: bool = False  # hand out a local port that refuses connections instead
     blackhole: bool = False  # a port that never completes a connection (for connect timeouts)
+    host: str = "127.0.0.1"  # or "::1", to serve on IPv6 loopback
 
 
 @dataclass(frozen=True)
@@ -375,7 +376,8 @@ def parse_origin(table: Table) -> Origin | None:
     data = table.get("origin", dict, "a [scenario.origin] table", None)
     if data is None:
         return None
-    origin = Table(data, table.file, table.where("origin"), ("response", "refuse", "blackhole"))
+    origin = Table(data, table.file, table.where("origin"), ("response", "refuse", "blackhole", "host"))
+    host = one_of(origin, "host", ("127.0.0.1", "::1"), "127.0.0.1")
     refuse = bool(origin.get("refuse", bool, "true or false", False))
     blackhole = bool(origin.get("blackhole", bool, "true or false", False))
     keys = ("status", "headers", "body", "trailers", "header_encoding", "action")
@@ -389,7 +391,7 @@ def parse_origin(table: Table) -> Origin | None:
         origin.fail("response", "an origin that refuses or swallows connections cannot also have responses")
     if not (refuse or blackhole or responses):
         origin.fail("response", "expected at least one [[scenario.origin.response]] (or refuse = true)")
-    return Origin(responses=tuple(responses), refuse=refuse, blackhole=blackhole)
+    return Origin(responses=tuple(responses), refuse=refuse, blackhole=blackhole, host=host)
 
 
 def parse_origin_response(response: Table) -> OriginResponse:

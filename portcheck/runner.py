@@ -108,7 +108,7 @@ def observe(scenario: Scenario, engine: Engine, prepared: Path) -> Observation:
             observation.origin_requests = origin.recorded()
             # Each run has its own origin port; the placeholders make runs comparable.
             observation.replace_text(origin.url, "{origin}")
-            observation.replace_text(origin.url.removeprefix("http://"), "{origin-authority}")
+            observation.replace_text(origin.authority, "{origin-authority}")
     observation.seconds = time.monotonic() - started
     return observation
 

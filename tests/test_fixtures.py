@@ -178,3 +178,15 @@ def test_blackhole_origin_never_completes_a_connect() -> None:
         except TimeoutError:
             outcome = "timed out"
     assert outcome == "timed out"
+
+
+def test_origin_on_ipv6_loopback() -> None:
+    with OriginServer(Origin(responses=(OriginResponse(200, body=b"six"),), host="::1")) as origin:
+        assert origin.url.startswith("http://[::1]:")
+        port = int(origin.authority.rsplit(":", 1)[1])
+        with socket.create_connection(("::1", port), timeout=10) as sock:
+            sock.sendall(GET_CLOSE)
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+    assert data.endswith(b"\r\n\r\nsix")
