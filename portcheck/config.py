@@ -107,6 +107,31 @@ class EngineSpec:
 
 
 @dataclass(frozen=True)
+class Known:
+    """A divergence that is known and tracked upstream: it does not fail the run while it lasts."""
+
+    scenario: str
+    engine: str
+    field: str | None  # None: every difference (or the error) of that cell
+    reason: str
+    link: str = ""
+
+    def covers(self, field: str) -> bool:
+        if self.field is None:
+            return True
+        return field == self.field or field.startswith((self.field + ".", self.field + "["))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "engine": self.engine,
+            "field": self.field,
+            "reason": self.reason,
+            "link": self.link,
+        }
+
+
+@dataclass(frozen=True)
 class Matrix:
     path: Path
     engines: tuple[EngineSpec, ...]
@@ -114,6 +139,7 @@ class Matrix:
     scenarios: tuple[Scenario, ...]
     strict_headers: bool = False
     timeout: float = DEFAULT_TIMEOUT
+    known: tuple[Known, ...] = ()
 
 
 class Table:
@@ -211,7 +237,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def load_matrix(path: Path) -> Matrix:
     data = read_toml(path)
-    top = Table(data, path, "", ("matrix", "scenario"))
+    top = Table(data, path, "", ("matrix", "scenario", "known"))
     section = top.get("matrix", dict, "a [matrix] table", None)
     if section is None:
         top.fail("matrix", "missing (expected a [matrix] table with engines = [...])")
@@ -237,7 +263,30 @@ def load_matrix(path: Path) -> Matrix:
         scenarios=tuple(scenarios),
         strict_headers=bool(matrix.get("strict_headers", bool, "true or false", False)),
         timeout=timeout,
+        known=parse_known(top, scenarios, engines),
     )
+
+
+def parse_known(top: Table, scenarios: list[Scenario], engines: list[EngineSpec]) -> tuple[Known, ...]:
+    names, columns = {s.name for s in scenarios}, {e.name for e in engines}
+    found = []
+    for index, item in enumerate(top.tables("known")):
+        entry = Table(item, top.file, f"known[{index}]", ("scenario", "engine", "field", "reason", "link"))
+        scenario = entry.require("scenario", str, "the name of a scenario of this matrix")
+        if scenario not in names:
+            entry.fail("scenario", f"no scenario named {scenario!r} in this matrix")
+        engine = entry.require("engine", str, "the name of an engine of this matrix")
+        if engine not in columns:
+            entry.fail(
+                "engine", f"expected one of the engines ({', '.join(sorted(columns))}), got {engine!r}"
+            )
+        field = entry.string("field")
+        whole_item = field is not None and re.fullmatch(r"(responses|origin\.requests)\[\d+\]", field)
+        if field is not None and field != "error" and not whole_item and (problem := valid_field(field)):
+            entry.fail("field", f"{problem}, got {field!r}")
+        reason = entry.require("reason", str, "why this divergence is accepted (one line)")
+        found.append(Known(scenario, engine, field, reason, entry.string("link", "") or ""))
+    return tuple(found)
 
 
 def parse_engines(matrix: Table) -> list[EngineSpec]:

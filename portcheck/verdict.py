@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from portcheck.config import Matrix, Scenario
+from portcheck.config import Known, Matrix, Scenario
 from portcheck.diff import Comparison, Difference, Options, compare
 from portcheck.expectations import Checked, Outcome, evaluate
 from portcheck.observations import Observation
 
-CellVerdict = Literal["baseline", "same", "differs", "error", "skipped"]
-ScenarioVerdict = Literal["portable", "diverges", "error"]
+CellVerdict = Literal["baseline", "same", "differs", "known", "error", "skipped"]
+ScenarioVerdict = Literal["portable", "known", "diverges", "error"]
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Cell:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     error_class: str | None = None
+    known: list[Known] = field(default_factory=list)  # the [[known]] entries that cover this cell
     expected: Outcome = None  # does the spec's expected answer hold on this engine?
     expectations: list[Checked] = field(default_factory=list)
 
@@ -31,9 +32,23 @@ class Cell:
             "notes": self.notes,
             "error": self.error,
             "error_class": self.error_class,
+            "known": [entry.to_json() for entry in self.known],
             "expected": self.expected,
             "expectations": [checked.to_json() for checked in self.expectations],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Cell:
+        return cls(
+            verdict=data["verdict"],
+            differences=[Difference(**item) for item in data["differences"]],
+            notes=list(data["notes"]),
+            error=data["error"],
+            error_class=data["error_class"],
+            known=[Known(**item) for item in data.get("known", [])],
+            expected=data.get("expected"),
+            expectations=[Checked(**item) for item in data.get("expectations", [])],
+        )
 
 
 @dataclass
@@ -55,6 +70,17 @@ class ScenarioResult:
             "observations": {engine: obs.to_json() for engine, obs in self.observations.items()},
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScenarioResult:
+        return cls(
+            name=data["name"],
+            kind=data["kind"],
+            description=data.get("description", ""),
+            verdict=data["verdict"],
+            cells={engine: Cell.from_json(cell) for engine, cell in data["cells"].items()},
+            observations={engine: Observation.from_json(obs) for engine, obs in data["observations"].items()},
+        )
+
 
 @dataclass
 class EngineInfo:
@@ -71,17 +97,33 @@ class Report:
     baseline: str
     engines: list[EngineInfo]
     scenarios: list[ScenarioResult]
+    stale: list[Known] = field(default_factory=list)  # [[known]] entries that no longer diverge
 
     @property
     def portable(self) -> bool:
-        return all(result.verdict == "portable" for result in self.scenarios)
+        """True when the run passes: every scenario portable or only known to diverge, nothing stale."""
+        return not self.stale and all(result.verdict in ("portable", "known") for result in self.scenarios)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "baseline": self.baseline,
             "engines": [engine.to_json() for engine in self.engines],
             "scenarios": [result.to_json() for result in self.scenarios],
+            "stale_known": [entry.to_json() for entry in self.stale],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        """A report read back from `--format json` output."""
+        return cls(
+            baseline=data["baseline"],
+            engines=[
+                EngineInfo(item["name"], item.get("type", item["name"]), item["version"])
+                for item in data["engines"]
+            ],
+            scenarios=[ScenarioResult.from_json(item) for item in data["scenarios"]],
+            stale=[Known(**item) for item in data.get("stale_known", [])],
+        )
 
 
 def error_text(observation: Observation) -> str:
@@ -108,11 +150,37 @@ def judge_scenario(
         comparison = None if engine == baseline else compare(base, observation, options)
         cells[engine] = cell = judge_cell(observation, comparison)
         cell.expected, cell.expectations = evaluate(observation, scenario.expected)
-    verdicts = {cell.verdict for cell in cells.values()}
-    verdict: ScenarioVerdict = (
-        "error" if "error" in verdicts else "diverges" if "differs" in verdicts else "portable"
-    )
+    verdict = scenario_verdict(cells)
     return ScenarioResult(scenario.name, scenario.kind, scenario.description, verdict, cells, observations)
+
+
+def scenario_verdict(cells: dict[str, Cell]) -> ScenarioVerdict:
+    verdicts = {cell.verdict for cell in cells.values()}
+    for verdict, when in (("error", "error"), ("diverges", "differs"), ("known", "known")):
+        if when in verdicts:
+            return verdict  # type: ignore[return-value]
+    return "portable"
+
+
+def apply_known(result: ScenarioResult, known: tuple[Known, ...]) -> list[Known]:
+    """Mark cells whose every difference (or error) is a [[known]] divergence; return the entries used."""
+    used: list[Known] = []
+    for engine, cell in result.cells.items():
+        entries = [entry for entry in known if entry.scenario == result.name and entry.engine == engine]
+        if not entries or cell.verdict not in ("differs", "error"):
+            continue
+        if cell.verdict == "error":
+            covering = [entry for entry in entries if entry.field in (None, "error")]
+            if not covering:
+                continue
+        else:
+            covering = [e for e in entries if any(e.covers(d.field) for d in cell.differences)]
+            if not all(any(e.covers(d.field) for e in entries) for d in cell.differences):
+                continue
+        cell.verdict, cell.known = "known", covering
+        used += covering
+    result.verdict = scenario_verdict(result.cells)
+    return used
 
 
 def judge(matrix: Matrix, engines: list[EngineInfo], observed: dict[str, dict[str, Observation]]) -> Report:
@@ -120,4 +188,12 @@ def judge(matrix: Matrix, engines: list[EngineInfo], observed: dict[str, dict[st
     for scenario in matrix.scenarios:
         options = Options(strict_headers=matrix.strict_headers, normalize=scenario.normalize)
         results.append(judge_scenario(scenario, observed[scenario.name], matrix.baseline, options))
-    return Report(baseline=matrix.baseline, engines=engines, scenarios=results)
+    used = [entry for result in results for entry in apply_known(result, matrix.known)]
+    engines_run = {engine.name for engine in engines}
+    ran = {result.name for result in results}
+    stale = [
+        entry
+        for entry in matrix.known
+        if entry not in used and entry.scenario in ran and entry.engine in engines_run
+    ]
+    return Report(baseline=matrix.baseline, engines=engines, scenarios=results, stale=stale)

@@ -5,7 +5,14 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from portcheck.reports.interface import ReportFormat
-from portcheck.reports.words import SPEC_LEGEND, cell_label, engines_line, scenario_details, summary
+from portcheck.reports.words import (
+    SPEC_LEGEND,
+    cell_label,
+    engines_line,
+    scenario_details,
+    stale_lines,
+    summary,
+)
 from portcheck.verdict import Report
 
 
@@ -25,9 +32,11 @@ class Table(ReportFormat):
             lines.append(SPEC_LEGEND)
         details = [(result, scenario_details(result, report.baseline)) for result in report.scenarios]
         if any(block for _, block in details):
-            lines += ["", "differences:"]
+            lines += ["", "details:"]
         for result, block in details:
             if block:
                 lines += ["", f"{result.name} ({result.verdict})", *(f"  {line}" for line in block)]
+        if report.stale:
+            lines += ["", "stale [[known]] entries:", *(f"  {line}" for line in stale_lines(report))]
         lines += ["", summary(report)]
         return "\n".join(lines) + "\n"

@@ -82,12 +82,12 @@ def spec_failures(result: ScenarioResult) -> list[str]:
 
 def scenario_details(result: ScenarioResult, baseline: str) -> list[str]:
     """Every non-trivial cell of a scenario, in words."""
-    lines: list[str] = spec_failures(result)
+    lines: list[str] = spec_failures(result) + known_lines(result)
     for engine, cell in result.cells.items():
         if cell.verdict == "error":
             lines.append(f"{engine}: error ({cell.error_class})")
             lines += [f"  {line}" for line in printable(cell.error or "").splitlines()]
-        if cell.verdict in ("differs", "error") and engine != baseline and cell.differences:
+        if cell.verdict in ("differs", "error", "known") and engine != baseline and cell.differences:
             lines.append(f"{engine} differs from {baseline}:")
             for difference in cell.differences:
                 block = difference_lines(
@@ -98,13 +98,32 @@ def scenario_details(result: ScenarioResult, baseline: str) -> list[str]:
 
 
 def summary(report: Report) -> str:
-    counts = {verdict: 0 for verdict in ("portable", "diverges", "error")}
+    counts = {verdict: 0 for verdict in ("portable", "known", "diverges", "error")}
     for result in report.scenarios:
         counts[result.verdict] += 1
-    return (
+    text = (
         f"{len(report.scenarios)} scenarios: {counts['portable']} portable, "
-        f"{counts['diverges']} diverge, {counts['error']} error"
+        f"{counts['known']} known to diverge, {counts['diverges']} diverge, {counts['error']} error"
     )
+    return text + (f"; {len(report.stale)} stale [[known]] entries" if report.stale else "")
+
+
+def stale_lines(report: Report) -> list[str]:
+    """[[known]] entries that matched nothing: the divergence they describe is gone."""
+    lines = []
+    for entry in report.stale:
+        where = f"{entry.scenario} on {entry.engine}" + (f" ({entry.field})" if entry.field else "")
+        why = entry.reason + (f", {entry.link}" if entry.link else "")
+        lines.append(f"{where}: no longer diverges; remove the [[known]] entry ({why})")
+    return lines
+
+
+def known_lines(result: ScenarioResult) -> list[str]:
+    return [
+        f"{engine}: known divergence: {entry.reason}{f' ({entry.link})' if entry.link else ''}"
+        for engine, cell in result.cells.items()
+        for entry in dict.fromkeys(cell.known)
+    ]
 
 
 def engines_line(report: Report) -> str:
