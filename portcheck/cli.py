@@ -7,6 +7,7 @@ Exit codes: 0 every scenario portable; 1 a scenario diverges or errors; 2 bad in
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import traceback
@@ -19,8 +20,12 @@ import typer
 from portcheck import __version__, engines, procs
 from portcheck.config import Matrix, builtin_scenarios, load_matrix, select
 from portcheck.errors import EXIT_DIVERGES, EXIT_INTERRUPTED, EXIT_PORTABLE, InputError, PortcheckError
+from portcheck.progress import Bar
 from portcheck.reports import FORMATS
+from portcheck.reports.sides import side_by_side
+from portcheck.repro import write as write_repro
 from portcheck.runner import run_matrix
+from portcheck.toolchains import component_for
 from portcheck.verdict import EngineInfo, Report, judge
 
 EXIT_INTERNAL = 4
@@ -120,7 +125,8 @@ def run_and_judge(matrix: Matrix, jobs: int) -> Report:
     columns = [engines.create(spec) for spec in matrix.engines]
     for engine in columns:
         say(f"{engine.name}: {engine.version()}")
-    observed = run_matrix(matrix, columns, jobs, say)
+    bar = Bar(len(matrix.scenarios) * len(columns))
+    observed = run_matrix(matrix, columns, jobs, say, bar.tick)
     infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in columns]
     return judge(matrix, infos, observed)
 
@@ -141,6 +147,63 @@ def write_report(report: Report, format_name: str, output: Path | None, output_d
     except OSError as error:
         raise InputError(target, "--output", f"cannot write: {error.strerror or error}") from None
     say(f"wrote {format_name} report to {target}")
+
+
+@app.command()
+def show(
+    name: Annotated[str, typer.Argument(metavar="SCENARIO", help="The scenario to show.")],
+    matrix_path: Annotated[Path, typer.Option("--matrix", "-m", help="The matrix that has it.")] = Path(
+        "matrix.toml"
+    ),
+    report_path: Annotated[
+        Path | None, typer.Option("--report", "-r", help="Read a --format json report instead of running.")
+    ] = None,
+    raw: Annotated[
+        bool, typer.Option("--raw", help="Also print each engine's raw stdout and stderr.")
+    ] = False,
+) -> None:
+    """Show one scenario's observations on every engine side by side, differences marked."""
+    with guard():
+        report = (
+            read_report(report_path)
+            if report_path
+            else run_and_judge(select(load_matrix(matrix_path), [name], []), 1)
+        )
+        result = next((item for item in report.scenarios if item.name == name), None)
+        if result is None:
+            raise InputError(report_path or matrix_path, name, "no such scenario in this report")
+        sys.stdout.write(side_by_side(report, result, raw))
+    raise typer.Exit(EXIT_PORTABLE if result.verdict in ("portable", "known") else EXIT_DIVERGES)
+
+
+def read_report(path: Path) -> Report:
+    try:
+        return Report.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise InputError(path, "", "no such file") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(path, "", f"not a portcheck JSON report ({type(error).__name__}: {error})") from None
+
+
+@app.command()
+def repro(
+    name: Annotated[str, typer.Argument(metavar="SCENARIO", help="The scenario to reproduce.")],
+    engine: Annotated[str, typer.Option("--engine", "-e", help="The engine that diverges.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write.")],
+    matrix_path: Annotated[Path, typer.Option("--matrix", "-m", help="The matrix that has it.")] = Path(
+        "matrix.toml"
+    ),
+) -> None:
+    """Write a folder that reproduces a scenario on an engine (and the baseline) without portcheck."""
+    with guard():
+        matrix = load_matrix(matrix_path)
+        engines_wanted = list(dict.fromkeys([matrix.baseline, engine]))
+        matrix = select(matrix, [name], engines_wanted)
+        scenario = next(item for item in matrix.scenarios if item.name == name)
+        component = component_for(scenario)
+        report = run_and_judge(matrix, 2)
+        write_repro(output, scenario, component, [engines.create(spec) for spec in matrix.engines], report)
+        say(f"wrote {output}: run `python3 {output / 'repro.py'}`")
 
 
 @app.command("builtins")

@@ -73,16 +73,26 @@ def run_job(scenario: Scenario, engine: Engine, built: Built, prepared: Prepared
 
 
 def run_matrix(
-    matrix: Matrix, engines: list[Engine], jobs: int, progress: Progress
+    matrix: Matrix, engines: list[Engine], jobs: int, progress: Progress, tick: Progress | None = None
 ) -> dict[str, dict[str, Observation]]:
-    """Observations per scenario name, then per engine name, in matrix order."""
+    """Observations per scenario name, then per engine name, in matrix order.
+
+    `progress` hears about each stage, `tick` about each finished engine run.
+    """
     pool = ThreadPoolExecutor(max_workers=jobs)
+
+    def job(scenario: Scenario, engine: Engine) -> Observation:
+        observation = run_job(scenario, engine, built, prepared)
+        if tick is not None:
+            tick(f"{scenario.name} on {engine.name}")
+        return observation
+
     try:
         built = build_all(pool, matrix.scenarios, progress)
         prepared = prepare_all(pool, engines, built, progress)
         work = [(scenario, engine) for scenario in matrix.scenarios for engine in engines]
         progress(f"running {len(matrix.scenarios)} scenario(s) on {len(engines)} engine(s), {jobs} at a time")
-        observations = list(pool.map(lambda job: run_job(*job, built, prepared), work))
+        observations = list(pool.map(lambda pair: job(*pair), work))
     except BaseException:
         procs.kill_all()  # Ctrl-C or a failure: free the workers waiting on engines before joining them
         raise

@@ -59,6 +59,7 @@ class ScenarioResult:
     verdict: ScenarioVerdict
     cells: dict[str, Cell]
     observations: dict[str, Observation]
+    groups: list[list[str]] = field(default_factory=list)  # engines whose observations are identical
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class ScenarioResult:
             "kind": self.kind,
             "description": self.description,
             "verdict": self.verdict,
+            "groups": self.groups,
             "cells": {engine: cell.to_json() for engine, cell in self.cells.items()},
             "observations": {engine: obs.to_json() for engine, obs in self.observations.items()},
         }
@@ -79,6 +81,7 @@ class ScenarioResult:
             verdict=data["verdict"],
             cells={engine: Cell.from_json(cell) for engine, cell in data["cells"].items()},
             observations={engine: Observation.from_json(obs) for engine, obs in data["observations"].items()},
+            groups=[list(group) for group in data.get("groups", [])],
         )
 
 
@@ -151,7 +154,23 @@ def judge_scenario(
         cells[engine] = cell = judge_cell(observation, comparison)
         cell.expected, cell.expectations = evaluate(observation, scenario.expected)
     verdict = scenario_verdict(cells)
-    return ScenarioResult(scenario.name, scenario.kind, scenario.description, verdict, cells, observations)
+    groups = group_identical(observations, options)
+    return ScenarioResult(
+        scenario.name, scenario.kind, scenario.description, verdict, cells, observations, groups
+    )
+
+
+def group_identical(observations: dict[str, Observation], options: Options) -> list[list[str]]:
+    """Engines in groups that observed the same thing (under the same normalization), in column order."""
+    groups: list[list[str]] = []
+    for engine, observation in observations.items():
+        for group in groups:
+            if not compare(observations[group[0]], observation, options).differences:
+                group.append(engine)
+                break
+        else:
+            groups.append([engine])
+    return groups
 
 
 def scenario_verdict(cells: dict[str, Cell]) -> ScenarioVerdict:

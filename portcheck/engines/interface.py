@@ -76,5 +76,13 @@ class Engine(ABC):
         """The port a server started by `server` announced in its output, once it has."""
 
     @abstractmethod
+    def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
+        """How a person runs a client with the engine's own CLI, no portcheck: for repro folders."""
+
+    @abstractmethod
+    def cli_server(self, component: str, port: int, env: Mapping[str, str]) -> Invocation:
+        """How a person serves a component with the engine's own CLI on 127.0.0.1:port."""
+
+    @abstractmethod
     def diagnose(self, returncode: int, stderr: str) -> Failure | None:
         """Why a run ended with this status: None when the guest itself chose the exit code."""

@@ -76,6 +76,14 @@ class Jco(Engine):
     def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
         return Invocation([str(self.node), str(prepared / "jco_serve.mjs")], env=dict(env), cwd=prepared)
 
+    def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
+        return Invocation(["jco", "run", component], env=dict(env))
+
+    def cli_server(self, component: str, port: int, env: Mapping[str, str]) -> Invocation:
+        return Invocation(
+            ["jco", "serve", "--host", "127.0.0.1", "--port", str(port), component], env=dict(env)
+        )
+
     def listening_port(self, output: str) -> int | None:
         found = LISTENING.search(output)
         return int(found.group(1)) if found else None

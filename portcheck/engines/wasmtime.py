@@ -63,6 +63,13 @@ class Wasmtime(Engine):
         ]
         return Invocation(argv, env={})
 
+    def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
+        return Invocation(["wasmtime", "run", "-S", "http", *env_flags(env), component], env={})
+
+    def cli_server(self, component: str, port: int, env: Mapping[str, str]) -> Invocation:
+        argv = ["wasmtime", "serve", "-S", "cli", "--addr", f"127.0.0.1:{port}", *env_flags(env), component]
+        return Invocation(argv, env={})
+
     def listening_port(self, output: str) -> int | None:
         found = SERVING.search(output)
         return int(found.group(1)) if found else None

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from portcheck.reports.compact import Compact
+from portcheck.reports.findings import Findings
+from portcheck.reports.html import Html
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.json import Json
+from portcheck.reports.junit import Junit
+from portcheck.reports.markdown import Markdown
 from portcheck.reports.table import Table
 
-FORMATS: dict[str, type[ReportFormat]] = {format_.name: format_ for format_ in (Table, Json)}
+FORMATS: dict[str, type[ReportFormat]] = {
+    format_.name: format_ for format_ in (Table, Json, Compact, Findings, Markdown, Junit, Html)
+}

@@ -1,0 +1,32 @@
+"""The compact view: per scenario, engines grouped by identical observations (like eshost's table)."""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from portcheck.reports.interface import ReportFormat
+from portcheck.reports.words import engines_line, summary
+from portcheck.verdict import Report, ScenarioResult
+
+
+def grouping(result: ScenarioResult) -> str:
+    """`a = b | c`: `=` joins engines that saw the same thing, `|` separates groups."""
+    errored = {engine for engine, cell in result.cells.items() if cell.verdict == "error"}
+    parts = []
+    for group in result.groups or [[engine] for engine in result.cells]:
+        names = " = ".join(group)
+        parts.append(f"{names} (error)" if errored.issuperset(group) else names)
+    return " | ".join(parts)
+
+
+class Compact(ReportFormat):
+    name = "compact"
+    suffix = "compact.txt"
+
+    def render(self, report: Report) -> str:
+        rows = [[result.name, grouping(result), result.verdict] for result in report.scenarios]
+        lines = [
+            tabulate(rows, headers=["scenario", "engines (= same observations, | different)", "verdict"])
+        ]
+        lines += ["", f"engines: {engines_line(report)} (baseline: {report.baseline})", summary(report)]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,127 @@
+"""The findings report (docs/findings.md): every divergence and spec violation, and how to see it again.
+
+It holds nothing that varies from run to run (no times, no dates, no ports), so a fresh run of
+the same engines and scenarios reproduces it byte for byte; a test holds the file to that.
+"""
+
+from __future__ import annotations
+
+from portcheck import __version__
+from portcheck.reports.interface import ReportFormat
+from portcheck.reports.words import difference_lines, engines_line, expectation_text, summary
+from portcheck.verdict import Cell, Report, ScenarioResult
+
+COMMAND = "portcheck run matrix.toml --format findings --output docs/findings.md"
+
+
+def code(text: str) -> str:
+    """Inline code that no backtick in `text` can end early."""
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text.replace(chr(10), ' ')}{fence}"
+
+
+def block(lines: list[str]) -> list[str]:
+    fence = "~~~~" if any(line.lstrip().startswith("```") for line in lines) else "```"
+    return [fence, *lines, fence]
+
+
+def reproduce(result: ScenarioResult, engine: str) -> str:
+    return (
+        f"Reproduce: {code(f'portcheck show {result.name}')}, or a folder without portcheck: "
+        f"{code(f'portcheck repro {result.name} --engine {engine} --output repro-{result.name}')}"
+    )
+
+
+def divergence(result: ScenarioResult, engine: str, cell: Cell, baseline: str) -> list[str]:
+    known = " (a known divergence)" if cell.verdict == "known" else ""
+    names = (baseline, engine)
+    words = [
+        line for d in cell.differences for line in difference_lines(d.field, d.baseline, d.engine, names)
+    ]
+    lines = [f"{engine} differs from {baseline}{known}:", *block(words)]
+    for entry in dict.fromkeys(cell.known):
+        lines.append(f"Known: {entry.reason}" + (f" ({entry.link})" if entry.link else ""))
+    return [*lines, "", reproduce(result, engine), ""]
+
+
+def section(result: ScenarioResult) -> list[str]:
+    return [f"### {code(result.name)} ({result.kind})", "", result.description.strip().replace("\n", " "), ""]
+
+
+def divergences(report: Report) -> list[str]:
+    lines = ["## Divergences", ""]
+    for result in report.scenarios:
+        cells = [
+            (e, c) for e, c in result.cells.items() if c.verdict in ("differs", "known") and c.differences
+        ]
+        if cells:
+            lines += section(result)
+            for engine, cell in cells:
+                lines += divergence(result, engine, cell, report.baseline)
+    return lines if len(lines) > 2 else [*lines, "None.", ""]
+
+
+def violations(report: Report) -> list[str]:
+    lines = ["## Spec violations", ""]
+    for result in report.scenarios:
+        failing = [(e, c) for e, c in result.cells.items() if c.expected == "fail"]
+        if failing:
+            lines += section(result)
+            for engine, cell in failing:
+                for checked in cell.expectations:
+                    if not checked.holds:
+                        lines += [f"- {engine}: {code(expectation_text(checked))}", f"  ({checked.spec})"]
+                lines += ["", reproduce(result, engine), ""]
+    return lines if len(lines) > 2 else [*lines, "None.", ""]
+
+
+def errors(report: Report) -> list[str]:
+    lines = ["## Errors", ""]
+    for result in report.scenarios:
+        for engine, cell in result.cells.items():
+            if cell.verdict == "error" or (cell.verdict == "known" and cell.error):
+                lines += [
+                    f"- {code(result.name)} on {engine}: {cell.error_class}",
+                    *block((cell.error or "").splitlines()),
+                ]
+    return lines if len(lines) > 2 else [*lines, "None.", ""]
+
+
+def spec_summary(report: Report) -> str:
+    checked = [result for result in report.scenarios if any(c.expected for c in result.cells.values())]
+    holding = [result for result in checked if all(c.expected != "fail" for c in result.cells.values())]
+    per_engine = ", ".join(
+        f"{engine.name} {sum(1 for r in report.scenarios if r.cells[engine.name].expected == 'fail')}"
+        for engine in report.engines
+    )
+    return (
+        f"{len(checked)} scenarios state the spec's expected answer; it holds on every engine in "
+        f"{len(holding)}. Scenarios where it fails, per engine: {per_engine}."
+    )
+
+
+class Findings(ReportFormat):
+    name = "findings"
+    suffix = "findings.md"
+
+    def render(self, report: Report) -> str:
+        lines = [
+            "# Findings: where wasi:http engines disagree",
+            "",
+            f"Produced by portcheck {__version__} from a run of the repository's `matrix.toml`:",
+            f"{code(COMMAND)}.",
+            "Do not edit by hand. Regenerate it after changing engines or scenarios; a test fails when it no "
+            "longer matches a fresh run.",
+            "",
+            "## Engines",
+            "",
+            f"{engines_line(report)} (baseline: {report.baseline}).",
+            "",
+            "## Summary",
+            "",
+            f"- {summary(report)}.",
+            f"- {spec_summary(report)}",
+            "",
+        ]
+        lines += divergences(report) + violations(report) + errors(report)
+        return "\n".join(lines).rstrip("\n") + "\n"

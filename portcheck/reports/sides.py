@@ -1,0 +1,66 @@
+"""One scenario's observations for every engine side by side (`portcheck show`)."""
+
+from __future__ import annotations
+
+import shutil
+
+from tabulate import tabulate
+
+from portcheck.projection import rows
+from portcheck.reports.words import cell_label, scenario_details
+from portcheck.verdict import Report, ScenarioResult
+
+DIFFERS, SAME = "≠", " "
+
+
+def differing(field: str, result: ScenarioResult) -> bool:
+    """A row is marked when a difference names it, or names something it is part of."""
+    fields = {difference.field for cell in result.cells.values() for difference in cell.differences}
+    return any(field == name or field.startswith((name + ".", name + "[")) for name in fields)
+
+
+def column_width(engines: int) -> int:
+    terminal = shutil.get_terminal_size((120, 40)).columns
+    return max(20, (terminal - 40) // max(engines, 1))
+
+
+def side_by_side(report: Report, result: ScenarioResult, raw: bool = False) -> str:
+    engines = list(result.observations)
+    versions = {engine.name: engine.version for engine in report.engines}
+    headers = [
+        "",
+        "field",
+        *(f"{name}\n{versions.get(name, '')}\n{cell_label(result.cells[name])}" for name in engines),
+    ]
+    table = [
+        [DIFFERS if differing(field, result) else SAME, field, *(values[name] for name in engines)]
+        for field, values in rows(result.observations)
+    ]
+    width = column_width(len(engines))
+    lines = [
+        f"{result.name} ({result.kind}, {result.verdict})",
+        *([result.description.strip()] if result.description.strip() else []),
+        "",
+        tabulate(table, headers=headers, tablefmt="simple", maxcolwidths=[1, 40, *[width] * len(engines)]),
+        "",
+        f"{DIFFERS} marks a field that differs from the baseline ({report.baseline})",
+    ]
+    details = scenario_details(result, report.baseline)
+    if details:
+        lines += ["", *details]
+    if raw:
+        lines += raw_output(result)
+    return "\n".join(lines) + "\n"
+
+
+def raw_output(result: ScenarioResult) -> list[str]:
+    lines = []
+    for engine, observation in result.observations.items():
+        for stream in ("stdout", "stderr"):
+            text = getattr(observation, stream)
+            lines += [
+                "",
+                f"--- {engine} {stream} ({len(text)} characters)",
+                text.rstrip("\n") if text else "(empty)",
+            ]
+    return lines
