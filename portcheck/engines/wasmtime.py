@@ -27,6 +27,9 @@ class Wasmtime(Engine):
     def binary(self) -> Path:
         return provision.wasmtime_binary(self.spec.version)
 
+    def provisioned(self) -> bool:
+        return provision.wasmtime_location(self.spec.version).exists()
+
     @property
     def flags(self) -> list[str]:
         """Codegen flags: given to `compile` and again to `run`/`serve`, which insist they match."""
