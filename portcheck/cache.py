@@ -78,3 +78,17 @@ def remove(path: Path) -> None:
     else:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+
+
+def usage(root: Path) -> list[tuple[Path, int, int]]:
+    """Each top-level part of the cache with its number of entries and its size in bytes."""
+    if not root.is_dir():
+        return []
+    parts = []
+    for part in sorted(path for path in root.iterdir() if path.is_dir()):
+        entries = sum(1 for child in part.iterdir() if not child.name.endswith(".lock"))
+        size = sum(
+            file.stat().st_size for file in part.rglob("*") if file.is_file() and not file.is_symlink()
+        )
+        parts.append((part, entries, size))
+    return parts

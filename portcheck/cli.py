@@ -18,8 +18,8 @@ from typing import Annotated
 import typer
 from tabulate import tabulate
 
-from portcheck import __version__, engines, procs
-from portcheck.config import EngineSpec, Matrix, builtin_scenarios, load_matrix, select
+from portcheck import __version__, cache, engines, procs
+from portcheck.config import EngineSpec, Matrix, builtin_scenarios, load_matrix, select, shard
 from portcheck.doctor import diagnosis, doctor_matrix
 from portcheck.errors import EXIT_DIVERGES, EXIT_INTERRUPTED, EXIT_PORTABLE, InputError, PortcheckError
 from portcheck.progress import Bar
@@ -29,6 +29,7 @@ from portcheck.repro import write as write_repro
 from portcheck.runner import run_matrix
 from portcheck.toolchains import component_for
 from portcheck.verdict import EngineInfo, Report, judge
+from portcheck.verdict import merge as merge_reports
 
 EXIT_INTERNAL = 4
 
@@ -88,11 +89,15 @@ def run(
         list[str] | None, typer.Option("--engine", "-e", help="Only this engine; repeatable.")
     ] = None,
     list_only: Annotated[bool, typer.Option("--list", help="Show what would run, and stop.")] = False,
+    shard_spec: Annotated[
+        str | None,
+        typer.Option("--shard", metavar="K/N", help="Run the K-th of N parts (for CI job matrices)."),
+    ] = None,
 ) -> None:
     """Build every scenario once, run it on every engine, print the compatibility matrix."""
     with guard():
         chosen = check_formats(formats or ["table"], output)
-        matrix = select(load_matrix(matrix_path), scenarios or [], engine_names or [])
+        matrix = shard(select(load_matrix(matrix_path), scenarios or [], engine_names or []), shard_spec)
         if list_only:
             print_plan(matrix)
             code = EXIT_PORTABLE
@@ -289,6 +294,78 @@ def engines_doctor(matrix_path: MatrixOption = Path("matrix.toml")) -> None:
             for info in report.engines
         )
     raise typer.Exit(EXIT_PORTABLE if healthy else EXIT_DIVERGES)
+
+
+@app.command()
+def merge(
+    reports: Annotated[
+        list[Path], typer.Argument(metavar="REPORT...", help="--format json reports of shards.")
+    ],
+    formats: Annotated[
+        list[str] | None, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; repeatable.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the one --format to this file.")
+    ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option("--output-dir", help="Write each --format to DIR/portcheck.<ext>.")
+    ] = None,
+) -> None:
+    """Combine the JSON reports of `run --shard K/N` jobs into one report, in any format."""
+    with guard():
+        chosen = check_formats(formats or ["table"], output)
+        try:
+            report = merge_reports([read_report(path) for path in reports])
+        except ValueError as error:
+            raise InputError(reports[0], "", str(error)) from None
+        for name in chosen:
+            write_report(report, name, output, output_dir)
+        code = EXIT_PORTABLE if report.portable else EXIT_DIVERGES
+    raise typer.Exit(code)
+
+
+cache_app = typer.Typer(help="portcheck's cache: built components, prepared artifacts, installed engines.")
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is, and what each part of it holds."""
+    with guard():
+        root = cache.root()
+        rows = [[part.name, entries, human(size)] for part, entries, size in cache.usage(root)]
+        print(f"cache: {root}")
+        print(tabulate(rows, headers=["part", "entries", "size"]) if rows else "(empty)")
+    raise typer.Exit(EXIT_PORTABLE)
+
+
+@cache_app.command("clear")
+def cache_clear(
+    parts: Annotated[
+        list[str] | None, typer.Argument(metavar="[PART]...", help="Only these parts (see `cache info`).")
+    ] = None,
+) -> None:
+    """Empty the cache (or some parts of it); everything is rebuilt or reinstalled on next use."""
+    with guard():
+        root = cache.root()
+        known = [part.name for part, _, _ in cache.usage(root)]
+        for part in parts or []:
+            if part not in known:
+                raise InputError(
+                    root, part, f"no such part of the cache (parts: {', '.join(known) or 'none'})"
+                )
+        for name in parts or known:
+            cache.remove(root / name)
+            say(f"removed {root / name}")
+    raise typer.Exit(EXIT_PORTABLE)
+
+
+def human(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
 
 
 @app.command("builtins")

@@ -105,6 +105,7 @@ class Scenario:
     builtin: bool = False
     expected: tuple[Expectation, ...] = ()
     concurrent: bool = False  # send the scripted requests all at once
+    position: int = 0  # index in the whole matrix: shards of a run merge back into this order
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ def load_matrix(path: Path) -> Matrix:
     for index, table in enumerate(top.tables("scenario")):
         scenarios.append(parse_scenario(table, path, f"scenario[{index}]", timeout))
     check_unique(scenarios, path)
+    scenarios = [dataclasses.replace(scenario, position=index) for index, scenario in enumerate(scenarios)]
     if not scenarios:
         top.fail("scenario", 'no scenarios: add [[scenario]] tables or builtins = ["*"] under [matrix]')
     return Matrix(
@@ -604,3 +606,15 @@ def select(matrix: Matrix, scenario_patterns: list[str], engine_names: list[str]
         engines = tuple(engine for engine in engines if engine.name in engine_names)
     baseline = matrix.baseline if matrix.baseline in {e.name for e in engines} else engines[0].name
     return dataclasses.replace(matrix, scenarios=scenarios, engines=engines, baseline=baseline)
+
+
+def shard(matrix: Matrix, spec: str | None) -> Matrix:
+    """`K/N`: the K-th of N deterministic, disjoint parts of the scenarios (every N-th, from the K-th)."""
+    if spec is None:
+        return matrix
+    found = re.fullmatch(r"(\d+)/(\d+)", spec)
+    if not found or not 1 <= int(found[1]) <= int(found[2]):
+        raise InputError("--shard", spec, "expected K/N with 1 <= K <= N, such as 2/4")
+    part, parts = int(found[1]), int(found[2])
+    chosen = tuple(s for index, s in enumerate(matrix.scenarios) if index % parts == part - 1)
+    return dataclasses.replace(matrix, scenarios=chosen)

@@ -10,7 +10,7 @@ import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from portcheck import procs
@@ -31,8 +31,8 @@ def build_identity(scenario: Scenario) -> tuple[object, ...]:
     return (scenario.component, scenario.source, scenario.build, scenario.kind)
 
 
-Built = dict[tuple[object, ...], Path | BuildError]
-Prepared = dict[tuple[str, Path], Path | PrepareError]
+BuildOutcome = Path | BuildError
+PrepareOutcome = Path | BuildError | PrepareError
 
 
 def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
@@ -42,33 +42,18 @@ def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
         return error
 
 
-def build_all(pool: ThreadPoolExecutor, scenarios: tuple[Scenario, ...], progress: Progress) -> Built:
-    """Each distinct component once: several scenarios may share one source."""
-    first = {build_identity(scenario): scenario for scenario in reversed(scenarios)}
-    progress(f"building {len(first)} component(s)")
-    keys = list(first)
-    outcomes = pool.map(lambda key: outcome_of(lambda: component_for(first[key])), keys)
-    return dict(zip(keys, outcomes, strict=True))  # type: ignore[arg-type]
+def prepare_after(engine: Engine, build: Future[BuildOutcome]) -> PrepareOutcome:
+    component = build.result()
+    return component if isinstance(component, BuildError) else outcome_of(lambda: engine.prepare(component))
 
 
-def prepare_all(
-    pool: ThreadPoolExecutor, engines: list[Engine], built: Built, progress: Progress
-) -> Prepared:
-    """Each component once per engine (compiled or transpiled into the cache)."""
-    components = list(dict.fromkeys(path for path in built.values() if isinstance(path, Path)))
-    pairs = [(engine, component) for engine in engines for component in components]
-    progress(f"preparing {len(components)} component(s) for {len(engines)} engine(s)")
-    outcomes = pool.map(lambda pair: outcome_of(lambda: pair[0].prepare(pair[1])), pairs)
-    return dict(zip([(engine.name, component) for engine, component in pairs], outcomes, strict=True))  # type: ignore[arg-type]
-
-
-def run_job(scenario: Scenario, engine: Engine, built: Built, prepared: Prepared) -> Observation:
+def run_after(scenario: Scenario, engine: Engine, prepared: Future[PrepareOutcome] | None) -> Observation:
     if reason := engine.skip_reason(scenario.kind):
         return Observation(kind=scenario.kind, skipped=reason)
-    component = built[build_identity(scenario)]
-    if isinstance(component, BuildError):
-        return Observation(kind=scenario.kind, failure="build", message=str(component))
-    artifact = prepared[(engine.name, component)]
+    assert prepared is not None
+    artifact = prepared.result()
+    if isinstance(artifact, BuildError):
+        return Observation(kind=scenario.kind, failure="build", message=str(artifact))
     if isinstance(artifact, PrepareError):
         return Observation(kind=scenario.kind, failure=artifact.failure, message=artifact.message)
     return observe(scenario, engine, artifact)
@@ -79,22 +64,33 @@ def run_matrix(
 ) -> dict[str, dict[str, Observation]]:
     """Observations per scenario name, then per engine name, in matrix order.
 
-    `progress` hears about each stage, `tick` about each finished engine run.
+    Builds, preparations and runs share one pool, submitted in that order: a run starts as soon
+    as its engine's artifact is ready, not when every artifact is. A task only ever waits for
+    tasks submitted before it, which the FIFO pool has already started, so waiting cannot
+    deadlock. `progress` hears the plan, `tick` about each finished engine run.
     """
-    pool = ThreadPoolExecutor(max_workers=jobs)
+    first = {build_identity(scenario): scenario for scenario in reversed(matrix.scenarios)}
+    work = [(scenario, engine) for scenario in matrix.scenarios for engine in engines]
+    needed = {(e.name, build_identity(s)): e for s, e in work if not e.skip_reason(s.kind)}
+    progress(
+        f"building {len(first)} component(s), preparing {len(needed)} artifact(s), "
+        f"running {len(matrix.scenarios)} scenario(s) x {len(engines)} engine(s), {jobs} at a time"
+    )
 
     def job(scenario: Scenario, engine: Engine) -> Observation:
-        observation = run_job(scenario, engine, built, prepared)
+        observation = run_after(scenario, engine, prepares.get((engine.name, build_identity(scenario))))
         if tick is not None:
             tick(f"{scenario.name} on {engine.name}")
         return observation
 
+    pool = ThreadPoolExecutor(max_workers=jobs)
     try:
-        built = build_all(pool, matrix.scenarios, progress)
-        prepared = prepare_all(pool, engines, built, progress)
-        work = [(scenario, engine) for scenario in matrix.scenarios for engine in engines]
-        progress(f"running {len(matrix.scenarios)} scenario(s) on {len(engines)} engine(s), {jobs} at a time")
-        observations = list(pool.map(lambda pair: job(*pair), work))
+        builds = {key: pool.submit(outcome_of, lambda s=s: component_for(s)) for key, s in first.items()}
+        prepares = {
+            pair: pool.submit(prepare_after, engine, builds[pair[1]]) for pair, engine in needed.items()
+        }
+        runs = [pool.submit(job, scenario, engine) for scenario, engine in work]
+        observations = [run.result() for run in runs]
     except BaseException:
         procs.kill_all()  # Ctrl-C or a failure: free the workers waiting on engines before joining them
         raise

@@ -63,6 +63,7 @@ class ScenarioResult:
     cells: dict[str, Cell]
     observations: dict[str, Observation]
     groups: list[list[str]] = field(default_factory=list)  # engines whose observations are identical
+    position: int = 0  # the scenario's place in the whole matrix (shards merge back by it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +71,7 @@ class ScenarioResult:
             "kind": self.kind,
             "description": self.description,
             "verdict": self.verdict,
+            "position": self.position,
             "groups": self.groups,
             "cells": {engine: cell.to_json() for engine, cell in self.cells.items()},
             "observations": {engine: obs.to_json() for engine, obs in self.observations.items()},
@@ -85,6 +87,7 @@ class ScenarioResult:
             cells={engine: Cell.from_json(cell) for engine, cell in data["cells"].items()},
             observations={engine: Observation.from_json(obs) for engine, obs in data["observations"].items()},
             groups=[list(group) for group in data.get("groups", [])],
+            position=data.get("position", 0),
         )
 
 
@@ -162,7 +165,14 @@ def judge_scenario(
     verdict = scenario_verdict(cells)
     groups = group_identical(observations, options)
     return ScenarioResult(
-        scenario.name, scenario.kind, scenario.description, verdict, cells, observations, groups
+        scenario.name,
+        scenario.kind,
+        scenario.description,
+        verdict,
+        cells,
+        observations,
+        groups,
+        scenario.position,
     )
 
 
@@ -224,3 +234,22 @@ def judge(matrix: Matrix, engines: list[EngineInfo], observed: dict[str, dict[st
         if entry not in used and entry.scenario in ran and entry.engine in engines_run
     ]
     return Report(baseline=matrix.baseline, engines=engines, scenarios=results, stale=stale)
+
+
+def merge(reports: list[Report]) -> Report:
+    """One report from the reports of a run's shards (same baseline and engines, disjoint scenarios)."""
+    first = reports[0]
+    names = [engine.name for engine in first.engines]
+    seen: set[str] = set()
+    for report in reports:
+        if report.baseline != first.baseline or [engine.name for engine in report.engines] != names:
+            raise ValueError(f"the reports do not have the same engines and baseline ({', '.join(names)})")
+        duplicates = seen & {result.name for result in report.scenarios}
+        if duplicates:
+            raise ValueError(f"scenario {sorted(duplicates)[0]!r} is in more than one report")
+        seen |= {result.name for result in report.scenarios}
+    scenarios = sorted(
+        (r for report in reports for r in report.scenarios), key=lambda r: (r.position, r.name)
+    )
+    stale = [entry for report in reports for entry in report.stale]
+    return Report(baseline=first.baseline, engines=first.engines, scenarios=scenarios, stale=stale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -120,3 +121,45 @@ def test_output_dir_writes_every_format(tmp_path: Path) -> None:
     ]
     assert "server-repeated-headers" in finished.stdout  # the table still reaches the terminal
     assert os.path.getsize(out / "portcheck.json") > 100
+
+
+VARYING = ("seconds", "notes", "stderr")
+
+
+def without_timings(data: object) -> object:
+    """A report without what depends on the clock: durations, Date headers, notes quoting them, stderr."""
+    if isinstance(data, dict):
+        return {key: without_timings(value) for key, value in data.items() if key not in VARYING}
+    if isinstance(data, list):
+        return [
+            without_timings(value)
+            for value in data
+            if not (isinstance(value, list) and value[:1] in (["date"], ["Date"]))
+        ]
+    return data
+
+
+def test_shards_merge_into_the_whole_run(tmp_path: Path) -> None:
+    matrix = write_matrix(
+        tmp_path,
+        '[matrix]\nengines = ["wasmtime", "jco"]\nbuiltins = ["server-head", "server-repeated-headers"]\n'
+        '[[scenario]]\nname = "hello"\nkind = "client"\nsource = "hello_client.wat"\n',
+        "hello_client.wat",
+    )
+    whole = tmp_path / "whole.json"
+    assert portcheck("run", str(matrix), "-f", "json", "-o", str(whole)).returncode == 1
+    parts = []
+    for part in ("1/2", "2/2"):
+        parts.append(tmp_path / f"shard-{part[0]}.json")
+        portcheck("run", str(matrix), "--shard", part, "-f", "json", "-o", str(parts[-1]))
+    names = [[s["name"] for s in json.loads(p.read_text())["scenarios"]] for p in parts]
+    assert names == [["server-head", "hello"], ["server-repeated-headers"]]
+    merged = tmp_path / "merged.json"
+    finished = portcheck(
+        "merge", *map(str, parts), "-f", "json", "-f", "table", "--output-dir", str(tmp_path / "m")
+    )
+    assert finished.returncode == 1 and "server-repeated-headers" in finished.stdout
+    merged = tmp_path / "m" / "portcheck.json"
+    assert without_timings(json.loads(merged.read_text())) == without_timings(json.loads(whole.read_text()))
+    bad = portcheck("run", str(matrix), "--shard", "3/2")
+    assert bad.returncode == 2 and "--shard: 3/2: expected K/N" in bad.stderr

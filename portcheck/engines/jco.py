@@ -66,11 +66,19 @@ class Jco(Engine):
         runtime = (output[1] if self.spec.runtime == "deno" else output[0]).lstrip("v") if output else "?"
         return f"{self.jco_versions}, {self.spec.runtime} {runtime})"
 
-    def prepare(self, component: Path) -> Path:
+    def artifact(self, component: Path) -> Path:
+        """Where the transpiled component lives: keyed by its bytes, jco's versions and the runner scripts.
+
+        Not by runtime: Node, Bun and Deno run the same transpilation. Under jco's own folder, so
+        that the runtime finds @bytecodealliance/preview2-shim by walking up.
+        """
         runners = [path.read_bytes() for path in RUNNERS.values()]
-        key = cache.digest(cache.file_digest(component), self.jco_versions, *runners)
-        # Under jco's own folder, so that the runtime finds @bytecodealliance/preview2-shim by walking up.
-        target = self.home / "transpiled" / key
+        return (
+            self.home / "transpiled" / cache.digest(cache.file_digest(component), self.jco_versions, *runners)
+        )
+
+    def prepare(self, component: Path) -> Path:
+        target = self.artifact(component)
 
         def transpile(temporary: Path) -> None:
             argv = [

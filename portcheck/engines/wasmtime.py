@@ -42,9 +42,13 @@ class Wasmtime(Engine):
         version = words[1] if len(words) > 1 else finished.stdout.decode().strip()
         return f"{version} ({self.spec.compiler})" if self.spec.compiler else version
 
-    def prepare(self, component: Path) -> Path:
+    def artifact(self, component: Path) -> Path:
+        """Where the compiled component lives: keyed by its bytes, the exact wasmtime, and the flags."""
         key = cache.digest(cache.file_digest(component), self.version(), *self.flags)
-        target = cache.root() / "wasmtime" / f"{key}.cwasm"
+        return cache.root() / "wasmtime" / f"{key}.cwasm"
+
+    def prepare(self, component: Path) -> Path:
+        target = self.artifact(component)
 
         def compile_(temporary: Path) -> None:
             argv = [str(self.binary), "compile", *self.flags, str(component), "-o", str(temporary)]
