@@ -232,7 +232,18 @@ class Table:
         return tuple((pair[0], pair[1]) for pair in values)
 
     def body(self, name: str) -> bytes:
-        return (self.string(name, "") or "").encode("utf-8")
+        """`body = "text"` (sent as UTF-8), or `body_file = "path"` (its bytes, relative to this file)."""
+        file_key = f"{name}_file"
+        if self.has(name) and self.has(file_key):
+            self.fail(file_key, f"give either {name} or {file_key}, not both")
+        if not self.has(file_key):
+            return (self.string(name, "") or "").encode("utf-8")
+        path = self.file.parent / (self.string(file_key) or "")
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            self.fail(file_key, f"cannot read {path}: {error.strerror or error}")
+            raise
 
 
 def describe(value: Any) -> str:
@@ -399,7 +410,7 @@ SCENARIO_KEYS = (
     "expected",
     "concurrent",
 )
-REQUEST_KEYS = ("method", "path", "headers", "body", "header_encoding")
+REQUEST_KEYS = ("method", "path", "headers", "body", "body_file", "header_encoding")
 
 
 def parse_scenario(
@@ -480,7 +491,7 @@ def parse_origin(table: Table) -> Origin | None:
     host = one_of(origin, "host", ("127.0.0.1", "::1"), "127.0.0.1")
     refuse = bool(origin.get("refuse", bool, "true or false", False))
     blackhole = bool(origin.get("blackhole", bool, "true or false", False))
-    keys = ("status", "headers", "body", "trailers", "header_encoding", "action")
+    keys = ("status", "headers", "body", "body_file", "trailers", "header_encoding", "action")
     responses = [
         parse_origin_response(Table(item, table.file, f"{origin.where('response')}[{index}]", keys))
         for index, item in enumerate(origin.tables("response"))
