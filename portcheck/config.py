@@ -476,6 +476,8 @@ def parse_origin_of_component(table: Table, base: Path) -> tuple[Path | None, Pa
 def parse_env(table: Table) -> tuple[tuple[str, str], ...]:
     env = table.get("env", dict, 'a table of strings, such as env = { NAME = "value" }', {})
     for name, value in env.items():
+        if not name or "=" in name or "\0" in name:
+            table.fail(f"env.{name}", "expected an environment variable name without '=' or NUL")
         if not isinstance(value, str):
             table.fail(f"env.{name}", f"expected a string, got {describe(value)}")
         if name == "PORTCHECK_ORIGIN":

@@ -116,7 +116,7 @@ def evaluate(
     observation: Observation, expectations: tuple[Expectation, ...]
 ) -> tuple[Outcome, list[Checked]]:
     """`pass` if every expectation holds, `fail` if one does not, None if there are none to check."""
-    if not expectations or observation.failure in NOT_RUN:
+    if not expectations or observation.failure in NOT_RUN or observation.skipped is not None:
         return None, []
     results = []
     for expectation in expectations:

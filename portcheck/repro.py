@@ -92,7 +92,11 @@ def scenario_json(scenario: Scenario, engines: list[Engine]) -> dict[str, Any]:
             }
             for r in scenario.requests
         ],
-        "engines": {engine.name: engine_commands(engine, scenario) for engine in engines},
+        "engines": {
+            engine.name: engine_commands(engine, scenario)
+            for engine in engines
+            if not engine.skip_reason(scenario.kind)
+        },
     }
 
 
@@ -133,6 +137,9 @@ def write(output: Path, scenario: Scenario, component: Path, engines: list[Engin
         shutil.copyfile(PACKAGE / name, target)
     data = scenario_json(scenario, engines)
     (output / "scenario.json").write_text(json.dumps(data, indent=2) + "\n")
+    for engine in engines:
+        for extra in engine.repro_files():
+            shutil.copyfile(extra, output / extra.name)
     shutil.copyfile(PACKAGE / "repro_script.py", output / "repro.py")
     (output / "repro.py").chmod(0o755)
     (output / "README.md").write_text(readme(scenario, data, report, result))

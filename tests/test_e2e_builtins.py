@@ -32,7 +32,10 @@ def test_report_contract(root_report: tuple[Any, dict[str, Any]]) -> None:
         assert item["kind"] in ("client", "server")
         assert item["verdict"] in ("portable", "diverges", "error")
         assert item["cells"]["wasmtime"]["verdict"] == "baseline"
-        assert item["cells"]["jco"]["verdict"] in ("same", "differs")
+        jco = item["cells"]["jco"]
+        assert jco["verdict"] in ("same", "differs", "error")
+        if jco["verdict"] == "error":  # jco hangs or crashes on a few probes today: a specific class
+            assert jco["error_class"] in ("timeout", "crash", "trap") and jco["error"]
         assert set(item["observations"]) == set(ENGINES)
     json.dumps(report)
 

@@ -63,6 +63,10 @@ class Engine(ABC):
         """Whether everything this engine needs is in place already (asking installs nothing)."""
         return True
 
+    def repro_files(self) -> list[Path]:
+        """Files a repro folder needs beside the component for `cli_client`/`cli_server` to work."""
+        return []
+
     def skip_reason(self, kind: str) -> str | None:
         """Why this engine cannot run scenarios of `kind` at all (None: it can)."""
         return None
