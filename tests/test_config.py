@@ -155,3 +155,48 @@ def test_npm_failure_is_summarized_by_its_cause() -> None:
     )
     assert npm_reason(output) == "FetchError: request to http://r/x failed, reason: connect ECONNREFUSED"
     assert npm_reason("npm error code E1\nnpm error other\n") == "code E1"
+
+
+@pytest.mark.parametrize(
+    ("tables", "problem"),
+    [
+        (
+            '[engines.x]\ntype = "v8"\n',
+            "matrix.toml: engines.x.type: expected one of wasmtime, wasmtime-py, jco, got 'v8'",
+        ),
+        (
+            '[engines.x]\ntype = "jco"\nruntime = "quickjs"\n',
+            "engines.x.runtime: expected one of 'node', 'bun', 'deno'",
+        ),
+        ('[engines.x]\ntype = "jco"\nversion = "1.0.0"\n', "engines.x.version: unknown key"),
+        ('[engines.x]\ntype = "wasmtime"\ncompiler = "llvm"\n', "engines.x.compiler: expected one of"),
+        (
+            '[engines.x]\ntype = "wasmtime"\nversion = "latest!"\n',
+            "engines.x.version: expected an exact version",
+        ),
+    ],
+)
+def test_engine_tables_are_validated(tmp_path: Path, tables: str, problem: str) -> None:
+    assert problem in str(problem_of(tmp_path, '[matrix]\nengines = ["x"]\n' + GOOD_SCENARIO + tables))
+
+
+def problem_of(tmp_path: Path, text: str) -> str:
+    with pytest.raises(InputError) as caught:
+        load_matrix(write(tmp_path, text))
+    return str(caught.value)
+
+
+def test_engine_tables_define_variants(tmp_path: Path) -> None:
+    text = '[matrix]\nengines = ["lts", "bun", "jco"]\n' + GOOD_SCENARIO
+    text += '[engines.lts]\ntype = "wasmtime"\nversion = "36.0.9"\ncompiler = "winch"\n'
+    text += 'flags = ["-O", "opt-level=0"]\n'
+    text += '[engines.bun]\ntype = "jco"\nruntime = "bun"\nruntime_version = "1.4.5"\n'
+    lts, bun, jco = load_matrix(write(tmp_path, text)).engines
+    assert (lts.type, lts.version, lts.compiler, lts.flags) == (
+        "wasmtime",
+        "36.0.9",
+        "winch",
+        ("-O", "opt-level=0"),
+    )
+    assert (bun.type, bun.runtime, bun.runtime_version) == ("jco", "bun", "1.4.5")
+    assert (jco.type, jco.runtime, jco.version) == ("jco", "node", None)

@@ -153,3 +153,14 @@ def test_table_output(root_report: tuple[Any, dict[str, Any]]) -> None:
     assert "scenario" in finished.stdout and "wasmtime" in finished.stdout and "jco" in finished.stdout
     assert "server-repeated-headers" in finished.stdout and "differs" in finished.stdout
     assert "responses[0].headers[set-cookie]:" in finished.stdout
+
+
+def test_findings_document_matches_a_fresh_run(root_report: tuple[Any, dict[str, Any]]) -> None:
+    """docs/findings.md is portcheck's own output for this matrix on these engines, kept current."""
+    from portcheck.reports.findings import COMMAND, Findings
+    from portcheck.verdict import Report
+    from tests.conftest import ROOT
+
+    rendered = Findings().render(Report.from_json(root_report[1]))
+    committed = (ROOT / "docs" / "findings.md").read_text()
+    assert rendered == committed, f"docs/findings.md is out of date: regenerate it with `{COMMAND}`"
