@@ -67,18 +67,24 @@ def guard() -> Iterator[None]:
         procs.kill_all()
 
 
+# Options shared by every command that writes reports.
+FormatsOption = Annotated[
+    list[str] | None, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; repeatable.")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the one --format to this file.")
+]
+OutputDirOption = Annotated[
+    Path | None, typer.Option("--output-dir", help="Write each --format to DIR/portcheck.<ext>.")
+]
+
+
 @app.command()
 def run(
     matrix_path: Annotated[Path, typer.Argument(metavar="MATRIX", help="The matrix.toml to run.")],
-    formats: Annotated[
-        list[str] | None, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; repeatable.")
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the one --format to this file.")
-    ] = None,
-    output_dir: Annotated[
-        Path | None, typer.Option("--output-dir", help="Write each --format to DIR/portcheck.<ext>.")
-    ] = None,
+    formats: FormatsOption = None,
+    output: OutputOption = None,
+    output_dir: OutputDirOption = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Engine runs at once.")] = os.cpu_count()
     or 2,
     scenarios: Annotated[
@@ -301,15 +307,9 @@ def merge(
     reports: Annotated[
         list[Path], typer.Argument(metavar="REPORT...", help="--format json reports of shards.")
     ],
-    formats: Annotated[
-        list[str] | None, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; repeatable.")
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the one --format to this file.")
-    ] = None,
-    output_dir: Annotated[
-        Path | None, typer.Option("--output-dir", help="Write each --format to DIR/portcheck.<ext>.")
-    ] = None,
+    formats: FormatsOption = None,
+    output: OutputOption = None,
+    output_dir: OutputDirOption = None,
 ) -> None:
     """Combine the JSON reports of `run --shard K/N` jobs into one report, in any format."""
     with guard():
