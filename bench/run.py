@@ -190,6 +190,16 @@ def main() -> None:
     write_results(cores, len(matrix.scenarios), cold, warm, floor_seconds, naive_seconds, scale)
 
 
+NOTES = [
+    "What the numbers are made of: most of the warm run and of the floor is the jco probes that hang",
+    "until their scenario's timeout (5 s each, one of them 20 s; see docs/findings.md), spread over the",
+    "cores; the naive loop pays, on every single run, wasmtime's Cranelift compile of the 18 MB",
+    "componentize-py component (about 3 s) and jco's transpile (about 1 s), and waits out the same",
+    "hangs one after another. The cold run adds building the two built-in components with",
+    "componentize-py (about 10 s each, in parallel) and preparing them once per engine.",
+]
+
+
 def write_results(
     cores: int,
     scenarios: int,
@@ -236,6 +246,7 @@ def write_results(
         lines.append(
             f"| {count} | {run.seconds:.1f} | {per:.3f} | {run.own_cpu:.2f} | {run.max_rss_mb:.0f} |"
         )
+    lines += ["", *NOTES]
     (ROOT / "bench" / "results.md").write_text("\n".join(lines) + "\n")
     print((ROOT / "bench" / "results.md").read_text())
 
