@@ -160,3 +160,21 @@ def test_merge_refuses_overlapping_or_mismatched_reports() -> None:
     other = Report("x", [EngineInfo("x", "jco", "1")], [])
     with pytest.raises(ValueError, match="same engines"):
         merge([report, other])
+
+
+def test_cache_info_and_clear(private_cache: Path) -> None:
+    from tests.conftest import portcheck
+
+    (private_cache / "components").mkdir(parents=True)
+    (private_cache / "components" / "a.component.wasm").write_bytes(b"x" * 2048)
+    (private_cache / "wasmtime").mkdir()
+    (private_cache / "wasmtime" / "a.cwasm").write_bytes(b"y" * 10)
+    info = portcheck("cache", "info")
+    assert info.returncode == 0 and str(private_cache) in info.stdout
+    assert "components" in info.stdout and "2.0 KB" in info.stdout
+    assert portcheck("cache", "clear", "components").returncode == 0
+    assert not (private_cache / "components").exists() and (private_cache / "wasmtime").exists()
+    unknown = portcheck("cache", "clear", "nope")
+    assert unknown.returncode == 2 and "nope: no such part of the cache" in unknown.stderr
+    assert portcheck("cache", "clear").returncode == 0
+    assert not (private_cache / "wasmtime").exists()
