@@ -6,7 +6,14 @@ import sys
 from collections.abc import Sequence
 
 from componentize_py_types import Err
-from wasihttp import error_code, method, origin_authority, print_response, text, wait, write_all
+from wasihttp import (
+    error_code,
+    outgoing_request,
+    print_response,
+    text,
+    wait,
+    write_all,
+)
 from wit_world.imports import outgoing_handler, streams, types
 
 _PATTERN = b"0123456789abcdef"
@@ -15,12 +22,7 @@ _SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: smuggled.test\r\n\r\n"
 
 
 def _request(verb: str, path: str, headers: Sequence[tuple[str, bytes]] = ()) -> types.OutgoingRequest:
-    request = types.OutgoingRequest(types.Fields.from_list(list(headers)))
-    request.set_method(method(verb))
-    request.set_scheme(types.Scheme_Http())
-    request.set_authority(origin_authority())
-    request.set_path_with_query(path)
-    return request
+    return outgoing_request(verb, path, types.Fields.from_list(list(headers)))
 
 
 def _finish(body: types.OutgoingBody, trailers: types.Fields | None = None) -> str:

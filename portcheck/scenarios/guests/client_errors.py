@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from componentize_py_types import Err
-from wasihttp import error_code, origin_authority, send, text, wait, write_body
-from wit_world.imports import outgoing_handler, streams, types
+from wasihttp import dispatch, error_code, origin_authority, outgoing_request, send, text
+from wit_world.imports import streams, types
 
 _SHORT = 300_000_000  # 300 ms, in nanoseconds: the origin never answers, so only this can end the wait
 
@@ -63,15 +63,7 @@ def _with_timeout(setting: str) -> types.RequestOptions | None:
 
 
 def _send_with(options: types.RequestOptions, path: str) -> types.IncomingResponse:
-    request = types.OutgoingRequest(types.Fields())
-    request.set_method(types.Method_Get())
-    request.set_scheme(types.Scheme_Http())
-    request.set_authority(origin_authority())
-    request.set_path_with_query(path)
-    body = request.body()
-    future = outgoing_handler.handle(request, options)
-    write_body(body, b"")
-    return wait(future)
+    return dispatch(outgoing_request("GET", path), options=options)
 
 
 def dns_invalid_name() -> None:

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from componentize_py_types import Err
-from wasihttp import error_code, origin_authority, print_response, send, text, wait, write_body
-from wit_world.imports import outgoing_handler, types
+from wasihttp import (
+    dispatch,
+    error_code,
+    outgoing_request,
+    print_response,
+    send,
+    text,
+)
+from wit_world.imports import types
 
 # Names an engine may refuse (hop-by-hop, framing, or connection-level fields); the WIT does
 # not list which are forbidden, so each is tried with a plausible value and the answer printed.
@@ -40,22 +47,9 @@ def _lowered(entries: list[tuple[str, bytes]]) -> list[tuple[str, str]]:
     return [(name.lower(), text(value)) for name, value in entries]
 
 
-def _request(headers: types.Fields, path: str) -> types.OutgoingRequest:
-    request = types.OutgoingRequest(headers)
-    request.set_method(types.Method_Get())
-    request.set_scheme(types.Scheme_Http())
-    request.set_authority(origin_authority())
-    request.set_path_with_query(path)
-    return request
-
-
 def _send_fields(headers: types.Fields, path: str) -> types.IncomingResponse:
     """GET `path` from the origin with `headers`, an empty body; raises Err(error-code)."""
-    request = _request(headers, path)
-    body = request.body()
-    future = outgoing_handler.handle(request, None)
-    write_body(body, b"")
-    return wait(future)
+    return dispatch(outgoing_request("GET", path, headers))
 
 
 def _print_outcome(label: str, send_it: Callable[..., types.IncomingResponse], *args: object) -> None:
@@ -83,15 +77,12 @@ def fields_name_case() -> None:
     print(f"append x-MIXED-case: {_outcome(headers.append, 'x-MIXED-case', b'4')}")
     for name, value in headers.entries():
         print(f"entry {name}: {text(value)}")
-    request = _request(headers, "/case")
+    request = outgoing_request("GET", "/case", headers)
     with request.headers() as owned:
         for name, value in owned.entries():
             print(f"request entry {name}: {text(value)}")
-    body = request.body()
     try:
-        future = outgoing_handler.handle(request, None)
-        write_body(body, b"")
-        response = wait(future)
+        response = dispatch(request)
     except Err as error:
         print(f"error-code: {error_code(error.value)}")
         return
@@ -155,7 +146,7 @@ def fields_invalid() -> None:
 
 def fields_immutable() -> None:
     """outgoing-request.headers() and incoming-response.headers() refuse changes; clones accept them."""
-    request = _request(types.Fields.from_list([("X-Before", b"1")]), "/immutable")
+    request = outgoing_request("GET", "/immutable", types.Fields.from_list([("X-Before", b"1")]))
     with request.headers() as owned:
         print(f"request append: {_outcome(owned.append, 'x-after', b'2')}")
         print(f"request set: {_outcome(owned.set, 'x-before', [b'3'])}")
@@ -164,11 +155,8 @@ def fields_immutable() -> None:
         with owned.clone() as copy:
             print(f"request clone append: {_outcome(copy.append, 'x-after', b'2')}")
             print(f"request clone entries: {_lowered(copy.entries())}")
-    body = request.body()
     try:
-        future = outgoing_handler.handle(request, None)
-        write_body(body, b"")
-        response = wait(future)
+        response = dispatch(request)
     except Err as error:
         print(f"error-code: {error_code(error.value)}")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from componentize_py_types import Err
-from wasihttp import error_code, origin_authority, print_response, wait, write_body
+from wasihttp import error_code, origin_authority, outgoing_request, print_response, wait, write_body
 from wit_world.imports import outgoing_handler, types
 
 _LONG_QUERY = "/long?q=" + "a" * 4000
@@ -20,15 +20,6 @@ def _set(label: str, action: Callable[..., object], *args: object) -> bool:
         return False
     print(f"{label}: ok")
     return True
-
-
-def _request(headers: types.Fields | None = None) -> types.OutgoingRequest:
-    """A GET to the origin with scheme http and the origin's authority; no path set yet."""
-    request = types.OutgoingRequest(headers if headers is not None else types.Fields())
-    request.set_method(types.Method_Get())
-    request.set_scheme(types.Scheme_Http())
-    request.set_authority(origin_authority())
-    return request
 
 
 def _send(request: types.OutgoingRequest) -> None:
@@ -60,7 +51,7 @@ def authority_ipv6() -> None:
 
 def authority_userinfo() -> None:
     """user@host:port as the authority: RFC 3986 allows userinfo, RFC 9110 4.2.4 forbids sending it."""
-    request = _request()
+    request = outgoing_request()
     if _set("set-authority user@", request.set_authority, f"user@{origin_authority()}"):
         print(f"authority read back: {request.authority()!r}")
         request.set_path_with_query("/userinfo")
@@ -78,7 +69,7 @@ def authority_invalid() -> None:
         ("none", None),
     )
     for label, authority in cases:
-        request = _request()
+        request = outgoing_request()
         request.set_path_with_query(f"/{label.replace(' ', '-')}")
         if _set(f"set-authority {label}", request.set_authority, authority):
             _send(request)
@@ -95,7 +86,7 @@ def path_valid() -> None:
         ("none", None),
     )
     for label, path in cases:
-        request = _request()
+        request = outgoing_request()
         if _set(f"set-path-with-query {label}", request.set_path_with_query, path):
             _send(request)
 
@@ -110,7 +101,7 @@ def path_invalid() -> None:
         ("no slash", "no-slash"),
     )
     for label, path in cases:
-        request = _request()
+        request = outgoing_request()
         if _set(f"set-path-with-query {label}", request.set_path_with_query, path):
             _send(request)
 
@@ -118,7 +109,7 @@ def path_invalid() -> None:
 def custom_methods() -> None:
     """method.other: PURGE, mixed-case pAtCh, then invalid tokens (a space, empty, a slash)."""
     for name in ("PURGE", "pAtCh", "BAD METHOD", "", "GET/1"):
-        request = _request()
+        request = outgoing_request()
         request.set_path_with_query("/method")
         if _set(f"set-method {name!r}", request.set_method, types.Method_Other(name)):
             print(f"read back: {request.method()!r}")
@@ -128,13 +119,13 @@ def custom_methods() -> None:
 def host_header() -> None:
     """The Host an engine sends by default, then with the guest's own Host header."""
     print("--- default")
-    request = _request()
+    request = outgoing_request()
     request.set_path_with_query("/host-default")
     _send(request)
     print("--- guest sets Host: example.test")
     headers = types.Fields()
     _set("append host", headers.append, "host", b"example.test")
-    request = _request(headers)
+    request = outgoing_request("GET", None, headers)
     request.set_path_with_query("/host-custom")
     _send(request)
 
@@ -149,7 +140,7 @@ def scheme_variants() -> None:
     )
     for label, scheme in cases:
         print(f"--- {label}")
-        request = _request()
+        request = outgoing_request()
         request.set_path_with_query(f"/scheme-{label}")
         if _set(f"set-scheme {label}", request.set_scheme, scheme):
             _send(request)

@@ -97,6 +97,36 @@ def read_all(body: types.IncomingBody) -> bytes:
     return bytes(data)
 
 
+def outgoing_request(
+    verb: str = "GET",
+    path: str | None = None,
+    headers: types.Fields | None = None,
+    authority: str | None = None,
+) -> types.OutgoingRequest:
+    """A request to the origin (http, its authority unless given); the path only when given."""
+    request = types.OutgoingRequest(headers if headers is not None else types.Fields())
+    request.set_method(method(verb))
+    request.set_scheme(types.Scheme_Http())
+    request.set_authority(authority if authority is not None else origin_authority())
+    if path is not None:
+        request.set_path_with_query(path)
+    return request
+
+
+def dispatch(
+    request: types.OutgoingRequest, body: bytes = b"", options: types.RequestOptions | None = None
+) -> types.IncomingResponse:
+    """Hand the request to the engine, write and finish its body, wait for the response head.
+
+    Raises Err(error-code). The body is written after `handle`, so an engine that streams the
+    body never waits on a request it has not started.
+    """
+    outgoing = request.body()
+    future = outgoing_handler.handle(request, options)
+    write_body(outgoing, body)
+    return wait(future)
+
+
 def send(
     verb: str,
     path: str,
@@ -105,15 +135,7 @@ def send(
     authority: str | None = None,
 ) -> types.IncomingResponse:
     """Send a request to the origin and wait for the response head; raises Err(error-code)."""
-    request = types.OutgoingRequest(fields(headers))
-    request.set_method(method(verb))
-    request.set_scheme(types.Scheme_Http())
-    request.set_authority(authority if authority is not None else origin_authority())
-    request.set_path_with_query(path)
-    outgoing = request.body()
-    future = outgoing_handler.handle(request, None)
-    write_body(outgoing, body or b"")
-    return wait(future)
+    return dispatch(outgoing_request(verb, path, fields(headers), authority), body or b"")
 
 
 def wait(future: types.FutureIncomingResponse) -> types.IncomingResponse:
