@@ -34,11 +34,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portcheck import engines as engine_types  # noqa: E402
-from portcheck import procs  # noqa: E402
-from portcheck.config import Matrix, Scenario, load_matrix  # noqa: E402
 from portcheck.engines.interface import Engine  # noqa: E402
-from portcheck.fixtures import driver  # noqa: E402
-from portcheck.runner import origin_for, run_after  # noqa: E402
+from portcheck.engines.jco.package import jco_script  # noqa: E402
+from portcheck.engines.wasmtime import Wasmtime  # noqa: E402
+from portcheck.harness import driver  # noqa: E402
+from portcheck.harness import processes as procs  # noqa: E402
+from portcheck.harness.execute import origin_for  # noqa: E402
+from portcheck.harness.runner import run_after  # noqa: E402
+from portcheck.matrix import load_matrix  # noqa: E402
+from portcheck.model.scenario import Matrix, Scenario  # noqa: E402
+from portcheck.provision.node import node_binary  # noqa: E402
 from portcheck.toolchains import component_for  # noqa: E402
 
 # Runs portcheck's CLI in this child and then writes the child's own resource usage (not its
@@ -88,9 +93,9 @@ def clear_prepared(cache: Path) -> None:
 
 def naive_loop(matrix: Matrix, columns: list[Engine]) -> float:
     """Each scenario on each engine through its own CLI, one after another, nothing cached."""
-    tools = {"wasmtime": [str(columns[0].binary)]}  # type: ignore[attr-defined]
-    jco = next(engine for engine in columns if engine.spec.type == "jco")
-    tools["jco"] = [str(jco.node), str(jco.home / "node_modules/@bytecodealliance/jco/dist/jco.js")]  # type: ignore[attr-defined]
+    # The programs the engines' command lines start, as provisioned in portcheck's cache.
+    wasmtime = next(engine for engine in columns if isinstance(engine, Wasmtime))
+    tools = {"wasmtime": [str(wasmtime.binary)], "jco": [str(node_binary()), str(jco_script())]}
     started = time.monotonic()
     for scenario in matrix.scenarios:
         component = component_for(scenario)
@@ -176,6 +181,8 @@ def main() -> None:
     warm = portcheck_run(matrix_path, env, "warm")
     matrix = load_matrix(matrix_path)
     columns = [engine_types.create(spec) for spec in matrix.engines]
+    for engine in columns:
+        engine.provision()
     floor_seconds = floor(matrix, columns, cores)
     print(f"floor: {floor_seconds:.1f} s")
     naive_seconds = None if options.skip_naive else naive_loop(matrix, columns)

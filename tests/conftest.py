@@ -11,6 +11,14 @@ from typing import Any
 
 import pytest
 
+from portcheck.engines.jco import Jco
+from portcheck.engines.jco.package import jco_script
+from portcheck.engines.wasmtime import Wasmtime
+from portcheck.judge.normalize import with_placeholders
+from portcheck.model.observation import Observation
+from portcheck.model.scenario import EngineSpec
+from portcheck.provision.node import node_binary
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 DOCTOR = ROOT / "portcheck" / "doctor"  # the tiny known components `portcheck engines doctor` runs
@@ -57,6 +65,12 @@ def scenario(report: dict[str, Any], name: str) -> dict[str, Any]:
     return next(item for item in report["scenarios"] if item["name"] == name)
 
 
+def compared(report: dict[str, Any], name: str, engine: str) -> dict[str, Any]:
+    """One engine's observation as the judge compared it: the run's ports replaced by placeholders."""
+    raw = Observation.from_json(scenario(report, name)["observations"][engine])
+    return with_placeholders(raw).to_json()
+
+
 @pytest.fixture(scope="session")
 def root_report(
     tmp_path_factory: pytest.TempPathFactory,
@@ -66,3 +80,16 @@ def root_report(
     finished = portcheck("run", "matrix.toml", "--format", "json", "--output", str(output))
     assert output.is_file(), finished.stderr
     return finished, json.loads(output.read_text())
+
+
+def wasmtime_binary(version: str | None = None) -> Path:
+    """The wasmtime CLI portcheck runs (provisioned if needed), for running it by hand."""
+    engine = Wasmtime(EngineSpec("wasmtime", "wasmtime", (("version", version),) if version else ()))
+    engine.provision()
+    return engine.binary
+
+
+def jco_cli() -> list[str]:
+    """`jco` as a person runs it: the pinned jco on the pinned Node (provisioned if needed)."""
+    Jco(EngineSpec("jco", "jco")).provision()
+    return [str(node_binary()), str(jco_script())]

@@ -9,14 +9,16 @@ from pathlib import Path
 import pytest
 
 from portcheck import cache
-from portcheck.config import EngineSpec, Matrix, Scenario, shard
 from portcheck.engines.jco import Jco
 from portcheck.engines.wasmtime import Wasmtime
-from portcheck.observations import Observation
+from portcheck.judge import judge, merge
+from portcheck.matrix import shard
+from portcheck.model.observation import Observation
+from portcheck.model.report import EngineInfo, Report
+from portcheck.model.scenario import EngineSpec, Matrix, Scenario
 from portcheck.toolchains import build_key
 from portcheck.toolchains.command import BuildCommand
 from portcheck.toolchains.componentize_py import ComponentizePy
-from portcheck.verdict import EngineInfo, Report, judge, merge
 
 
 @pytest.fixture(autouse=True)
@@ -62,8 +64,8 @@ def test_build_key_follows_the_build_command(tmp_path: Path) -> None:
     assert build_key(BuildCommand("cc -O1 {source} -o {output}", tmp_path), scenario) != one
 
 
-def wasmtime(version: str, **spec: object) -> Wasmtime:
-    engine = Wasmtime(EngineSpec("w", "wasmtime", **spec))  # type: ignore[arg-type]
+def wasmtime(version: str, **options: str | tuple[str, ...]) -> Wasmtime:
+    engine = Wasmtime(EngineSpec("w", "wasmtime", tuple(options.items())))
     engine._version = version  # as if the binary had answered --version
     return engine
 
@@ -80,13 +82,13 @@ def test_wasmtime_artifact_follows_component_version_and_flags(tmp_path: Path) -
     assert wasmtime("49.0.3").artifact(component) != base
 
 
-def test_jco_artifact_follows_component_and_jco_but_not_runtime(tmp_path: Path) -> None:
-    component = tmp_path / "c.wasm"
+def test_jco_artifact_follows_component_and_jco_but_not_runtime(private_cache: Path) -> None:
+    component = private_cache.parent / "c.wasm"
     component.write_bytes(b"\0asm")
 
     def jco(versions: str, runtime: str = "node") -> Jco:
-        engine = Jco(EngineSpec("j", "jco", runtime=runtime))
-        engine.__dict__.update(home=tmp_path / "jco", jco_versions=versions)  # skip provisioning
+        engine = Jco(EngineSpec("j", "jco", (("runtime", runtime),)))
+        engine.__dict__.update(jco_versions=versions)  # as if installed
         return engine
 
     assert jco("1.35.0").artifact(component) == jco("1.35.0", runtime="bun").artifact(component)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from portcheck.config import Matrix, Scenario, ScriptedRequest
-from portcheck.verdict import ScenarioResult
+from portcheck.console import first_line
+from portcheck.model.report import ScenarioResult
+from portcheck.model.scenario import Matrix, Scenario, ScriptedRequest
 
 HERE = Path(__file__).resolve().parent
 CLIENT_OUTPUT = "hello from wat\n"
@@ -35,10 +36,6 @@ def doctor_matrix(matrix: Matrix) -> Matrix:
         ),
     )
     return dataclasses.replace(matrix, scenarios=scenarios, known=())
-
-
-def first_line(text: str | None) -> str:
-    return (text or "").strip().splitlines()[0] if (text or "").strip() else ""
 
 
 def diagnosis(result: ScenarioResult, engine: str) -> str:

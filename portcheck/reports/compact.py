@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
+from portcheck.model.report import Report, ScenarioResult
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import engines_line, summary
-from portcheck.verdict import Report, ScenarioResult
 
 
 def grouping(result: ScenarioResult) -> str:

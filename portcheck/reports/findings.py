@@ -7,17 +7,12 @@ the same engines and scenarios reproduces it byte for byte; a test holds the fil
 from __future__ import annotations
 
 from portcheck import __version__
+from portcheck.model.report import Cell, Report, ScenarioResult
 from portcheck.reports.interface import ReportFormat
+from portcheck.reports.markdown import code
 from portcheck.reports.words import difference_lines, engines_line, expectation_text, summary
-from portcheck.verdict import Cell, Report, ScenarioResult
 
 COMMAND = "portcheck run matrix.toml --format findings --output docs/findings.md"
-
-
-def code(text: str) -> str:
-    """Inline code that no backtick in `text` can end early."""
-    fence = "``" if "`" in text else "`"
-    return f"{fence}{text.replace(chr(10), ' ')}{fence}"
 
 
 def block(lines: list[str]) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from portcheck.verdict import Report
+from portcheck.model.report import Report
 
 
 class ReportFormat(ABC):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from portcheck import __version__
+from portcheck.model.report import Report
 from portcheck.reports.interface import ReportFormat
-from portcheck.verdict import Report
 
 
 class Json(ReportFormat):

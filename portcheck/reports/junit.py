@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from portcheck.console import first_line
+from portcheck.model.observation import Observation
+from portcheck.model.report import Cell, Report, ScenarioResult
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
+    as_compared,
     capped,
     clean,
     difference_fields,
     difference_lines,
     failed_expectations,
-    first_line,
     stale_lines,
 )
-from portcheck.verdict import Cell, Report, ScenarioResult
 
 # The children that make a testcase not pass, and the testsuite attribute that counts each.
 OUTCOMES = {"failure": "failures", "error": "errors", "skipped": "skipped"}
@@ -41,8 +43,9 @@ class Junit(ReportFormat):
         suite = child(root, "testsuite", name="portcheck")
         add_properties(suite, {f"engine.{e.name}": e.version for e in report.engines})
         for result in report.scenarios:
+            observations = as_compared(result)
             for engine in (e.name for e in report.engines if e.name in result.cells):
-                add_testcase(suite, result, engine, report.baseline)
+                add_testcase(suite, result, engine, observations.get(engine), report.baseline)
         add_stale_testcases(suite, report)
         for element in (suite, root):
             count_outcomes(element, suite)
@@ -65,8 +68,10 @@ def count_outcomes(element: ET.Element, suite: ET.Element) -> None:
     element.set("time", f"{sum(float(case.get('time', '0')) for case in cases):.3f}")
 
 
-def add_testcase(suite: ET.Element, result: ScenarioResult, engine: str, baseline: str) -> None:
-    cell, observation = result.cells[engine], result.observations.get(engine)
+def add_testcase(
+    suite: ET.Element, result: ScenarioResult, engine: str, observation: Observation | None, baseline: str
+) -> None:
+    cell = result.cells[engine]
     seconds = observation.seconds if observation else 0.0
     case = child(suite, "testcase", classname=f"portcheck.{result.name}", name=engine, time=f"{seconds:.3f}")
     if cell.expected is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from portcheck.model.report import Cell, Report, ScenarioResult
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
     cell_label,
@@ -22,7 +23,6 @@ from portcheck.reports.words import (
     summary,
     value_text,
 )
-from portcheck.verdict import Cell, Report, ScenarioResult
 
 SYMBOLS = {"baseline": "🔵", "same": "✅", "differs": "❌", "known": "📌", "error": "⚠️", "skipped": "⏭️"}
 SCENARIO_SYMBOLS = {"portable": "✅", "known": "📌", "diverges": "❌", "error": "⚠️"}

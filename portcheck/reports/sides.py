@@ -6,17 +6,18 @@ import shutil
 
 from tabulate import tabulate
 
-from portcheck.projection import rows
-from portcheck.reports.words import cell_label, scenario_details
-from portcheck.verdict import Report, ScenarioResult
+from portcheck.model import fields
+from portcheck.model.projection import rows
+from portcheck.model.report import Report, ScenarioResult
+from portcheck.reports.words import as_compared, cell_label, scenario_details
 
 DIFFERS, SAME = "≠", " "
 
 
 def differing(field: str, result: ScenarioResult) -> bool:
     """A row is marked when a difference names it, or names something it is part of."""
-    fields = {difference.field for cell in result.cells.values() for difference in cell.differences}
-    return any(field == name or field.startswith((name + ".", name + "[")) for name in fields)
+    differences = {difference.field for cell in result.cells.values() for difference in cell.differences}
+    return any(fields.covers(name, field) for name in differences)
 
 
 def column_width(engines: int) -> int:
@@ -34,7 +35,7 @@ def side_by_side(report: Report, result: ScenarioResult, raw: bool = False) -> s
     ]
     table = [
         [DIFFERS if differing(field, result) else SAME, field, *(values[name] for name in engines)]
-        for field, values in rows(result.observations)
+        for field, values in rows(as_compared(result))
     ]
     width = column_width(len(engines))
     lines = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
+from portcheck.model.report import Report
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
     SPEC_LEGEND,
@@ -13,7 +14,6 @@ from portcheck.reports.words import (
     stale_lines,
     summary,
 )
-from portcheck.verdict import Report
 
 
 class Table(ReportFormat):

@@ -6,9 +6,14 @@ import difflib
 import re
 from typing import Any
 
-from portcheck.expectations import Checked
-from portcheck.observations import printable
-from portcheck.verdict import Cell, Report, ScenarioResult
+from portcheck.judge.normalize import with_placeholders
+from portcheck.model.observation import Observation, printable
+from portcheck.model.report import Cell, Checked, Report, ScenarioResult
+
+
+def as_compared(result: ScenarioResult) -> dict[str, Observation]:
+    """Each engine's observation as the judge compared it (ports replaced by their placeholders)."""
+    return {engine: with_placeholders(observation) for engine, observation in result.observations.items()}
 
 
 def value_text(value: Any) -> str:
@@ -152,10 +157,6 @@ def clean(text: str) -> str:
 
 def difference_fields(cell: Cell) -> str:
     return ", ".join(difference.field for difference in cell.differences)
-
-
-def first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
 
 
 def failed_expectations(cell: Cell) -> list[str]:

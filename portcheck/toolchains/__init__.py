@@ -1,17 +1,24 @@
-"""Build each scenario's component once, into the content-addressed cache."""
+"""Build each scenario's component once, into the content-addressed cache.
+
+The toolchains by source suffix: the registry is the only list of them. Adding a toolchain is
+one module beside these (one class implementing `interface.Toolchain`) and one line in
+`BY_SUFFIX`. A scenario with `build = "..."` uses the user's own command instead.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from portcheck import cache
-from portcheck.config import Scenario
 from portcheck.errors import BuildError
+from portcheck.model.scenario import Scenario
 from portcheck.toolchains.command import BuildCommand
 from portcheck.toolchains.componentize_py import ComponentizePy
 from portcheck.toolchains.interface import Toolchain
 from portcheck.toolchains.wat import COMPONENT_LAYER, Wat
 
+BY_SUFFIX: dict[str, type[Toolchain]] = {".py": ComponentizePy, ".wat": Wat}
+SUFFIXES = tuple(BY_SUFFIX)
 WASM_MAGIC = b"\0asm"
 
 
@@ -19,7 +26,7 @@ def toolchain_for(scenario: Scenario) -> Toolchain:
     assert scenario.source is not None
     if scenario.build is not None:
         return BuildCommand(scenario.build, scenario.defined_in.parent)
-    return ComponentizePy() if scenario.source.suffix == ".py" else Wat()
+    return BY_SUFFIX[scenario.source.suffix]()
 
 
 def build_key(toolchain: Toolchain, scenario: Scenario) -> str:

@@ -6,9 +6,9 @@ import os
 import shlex
 from pathlib import Path
 
-from portcheck import procs
-from portcheck.config import Kind
 from portcheck.errors import BuildError
+from portcheck.harness import processes
+from portcheck.model.scenario import Kind
 from portcheck.toolchains.interface import Toolchain
 
 BUILD_TIMEOUT = 900.0
@@ -30,11 +30,11 @@ class BuildCommand(Toolchain):
             "{output}", shlex.quote(str(output))
         )
         env = dict(os.environ, PORTCHECK_KIND=kind)
-        finished = procs.run(["/bin/sh", "-c", line], env=env, timeout=BUILD_TIMEOUT, cwd=self.cwd)
+        finished = processes.run(["/bin/sh", "-c", line], env=env, timeout=BUILD_TIMEOUT, cwd=self.cwd)
         if finished.timed_out:
             raise BuildError(f"build command timed out after {BUILD_TIMEOUT:.0f} s: {line}")
         if finished.returncode != 0:
-            message = procs.tail((finished.stderr + finished.stdout).decode("utf-8", "replace"), 6)
+            message = processes.tail((finished.stderr + finished.stdout).decode("utf-8", "replace"), 6)
             raise BuildError(
                 f"build command exited {finished.returncode}: {line}" + (f": {message}" if message else "")
             )

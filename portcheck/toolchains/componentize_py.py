@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portcheck import procs, provision
-from portcheck.config import Kind
+from portcheck import provision
 from portcheck.errors import BuildError
+from portcheck.harness import processes
+from portcheck.model.scenario import Kind
 from portcheck.toolchains.interface import Toolchain
 from portcheck.toolchains.wit import world_dir, world_name
 
@@ -42,9 +43,9 @@ class ComponentizePy(Toolchain):
             "--output",
             str(output),
         ]
-        finished = procs.run(argv, env=provision.tool_env(), timeout=BUILD_TIMEOUT, cwd=source.parent)
+        finished = processes.run(argv, env=provision.tool_env(), timeout=BUILD_TIMEOUT, cwd=source.parent)
         if finished.returncode != 0:
-            message = procs.tail((finished.stderr + finished.stdout).decode("utf-8", "replace"))
+            message = processes.tail((finished.stderr + finished.stdout).decode("utf-8", "replace"))
             raise BuildError(
                 f"componentize-py failed on {source.name}: {message or 'exit ' + str(finished.returncode)}"
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
-from portcheck.config import Kind
+from portcheck.model.scenario import Kind
 
 
 class Toolchain(ABC):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portcheck import procs, provision
-from portcheck.config import Kind
+from portcheck import provision
 from portcheck.errors import BuildError
+from portcheck.harness import processes
+from portcheck.model.scenario import Kind
 from portcheck.toolchains.interface import Toolchain
 from portcheck.toolchains.wit import world_dir, world_name
 
@@ -44,10 +45,10 @@ class Wat(Toolchain):
             embedded.unlink(missing_ok=True)
 
     def _wasm_tools(self, *args: str) -> None:
-        finished = procs.run(
+        finished = processes.run(
             [str(provision.wasm_tools_binary()), *args], env=provision.tool_env(), timeout=TOOL_TIMEOUT
         )
         if finished.returncode != 0:
-            message = procs.tail(finished.stderr.decode("utf-8", "replace"))
+            message = processes.tail(finished.stderr.decode("utf-8", "replace"))
             step = " ".join(args[:2]) if args[0] == "component" else args[0]
             raise BuildError(f"wasm-tools {step} failed: {message}")

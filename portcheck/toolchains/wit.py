@@ -5,8 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from portcheck import cache, provision
-from portcheck.config import Kind
+from portcheck import cache
+from portcheck.engines.jco.package import wit_dir
+from portcheck.model.scenario import Kind
 
 WORLD_FILE = Path(__file__).with_name("portcheck.wit")
 WASI_VERSION = "0.2.12"
@@ -18,7 +19,7 @@ def world_name(kind: Kind) -> str:
 
 def world_dir() -> Path:
     """A WIT folder (`portcheck.wit` + `deps/`) in the cache, made once per world file and jco."""
-    wasi = provision.jco_wit_dir(WASI_VERSION)
+    wasi = wit_dir(WASI_VERSION)
     packages = sorted(path for path in wasi.iterdir() if path.is_dir())
     key = cache.digest(WORLD_FILE.read_bytes(), *[(p / "package.wit").read_bytes() for p in packages])
 

@@ -1,0 +1,114 @@
+"""What every command shares: one line and an exit code for every way out, reports, the engines."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from portcheck import engines
+from portcheck.console import say
+from portcheck.engines.interface import Engine
+from portcheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, InputError, PortcheckError
+from portcheck.harness import processes
+from portcheck.harness.runner import run_matrix
+from portcheck.judge import judge
+from portcheck.model.report import EngineInfo, Report
+from portcheck.model.scenario import Matrix
+from portcheck.progress import Bar
+from portcheck.reports import FORMATS
+
+
+@contextlib.contextmanager
+def guard() -> Iterator[processes.Children]:
+    """Run a command with its own children; turn every way it can end into one line and an exit code."""
+    with processes.Children.for_command() as children:
+        try:
+            yield children
+        except PortcheckError as error:
+            say(str(error))
+            raise typer.Exit(error.exit_code) from None
+        except (KeyboardInterrupt, processes.Interrupted):
+            children.kill_all()
+            say("interrupted; every engine process was stopped")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except typer.Exit:
+            raise
+        except Exception as error:  # a bug in portcheck: one line, the traceback on request
+            if os.environ.get("PORTCHECK_DEBUG"):
+                traceback.print_exc()
+            say(f"internal error: {type(error).__name__}: {error} (set PORTCHECK_DEBUG=1 for the traceback)")
+            raise typer.Exit(EXIT_INTERNAL) from None
+
+
+# Options shared by every command that writes reports.
+FormatsOption = Annotated[
+    list[str] | None, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}; repeatable.")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the one --format to this file.")
+]
+OutputDirOption = Annotated[
+    Path | None, typer.Option("--output-dir", help="Write each --format to DIR/portcheck.<ext>.")
+]
+MatrixOption = Annotated[Path, typer.Option("--matrix", "-m", help="The matrix to use.")]
+
+
+def check_formats(chosen: list[str], output: Path | None) -> list[str]:
+    for name in chosen:
+        if name not in FORMATS:
+            raise InputError("--format", name, f"unknown format (expected one of: {', '.join(FORMATS)})")
+    if output is not None and len(chosen) != 1:
+        raise InputError("--output", str(output), "takes exactly one --format (use --output-dir for several)")
+    return list(dict.fromkeys(chosen))
+
+
+def write_report(report: Report, format_name: str, output: Path | None, output_dir: Path | None) -> None:
+    """To --output, to --output-dir (the table also to the terminal), or else to the terminal."""
+    format_ = FORMATS[format_name]()
+    text = format_.render(report)
+    target = output or (output_dir / f"portcheck.{format_.suffix}" if output_dir else None)
+    if target is None or (format_name == "table" and output is None):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    if target is None:
+        return
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InputError(target, "--output", f"cannot write: {error.strerror or error}") from None
+    say(f"wrote {format_name} report to {target}")
+
+
+def read_report(path: Path) -> Report:
+    try:
+        return Report.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        raise InputError(path, "", "no such file") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(path, "", f"not a portcheck JSON report ({type(error).__name__}: {error})") from None
+
+
+def provisioned_engines(matrix: Matrix) -> list[Engine]:
+    """The matrix's engines, each installed if it is not yet, with its version said once."""
+    columns = [engines.create(spec) for spec in matrix.engines]
+    for engine in columns:
+        engine.provision()
+        say(f"{engine.name}: {engine.version()}")
+    return columns
+
+
+def run_and_judge(matrix: Matrix, jobs: int) -> Report:
+    columns = provisioned_engines(matrix)
+    bar = Bar(len(matrix.scenarios) * len(columns))
+    observed = run_matrix(matrix, columns, jobs, say, bar.tick)
+    infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in columns]
+    return judge(matrix, infos, observed)

@@ -1,0 +1,14 @@
+"""What portcheck says on stderr while it works, one line at a time."""
+
+from __future__ import annotations
+
+import sys
+
+
+def say(message: str) -> None:
+    print(f"portcheck: {message}", file=sys.stderr, flush=True)
+
+
+def first_line(text: str | None) -> str:
+    """The first non-blank line of a tool's message, stripped."""
+    return next((line.strip() for line in (text or "").splitlines() if line.strip()), "")

@@ -1,0 +1,42 @@
+"""Why a wasmtime run ended as it did, from its exit status and stderr.
+
+Standard library only: a repro folder carries a copy of this file.
+"""
+
+from __future__ import annotations
+
+import re
+
+from portcheck.model.observation import Failure
+
+# wasmtime's own failures print `Error: ...` followed by its cause chain or backtrace.
+OWN_ERROR = re.compile(r"^Error: ", re.M)
+CAUSE = re.compile(r"^(Caused by:|Stack backtrace:)", re.M)
+TRAP_LINE = re.compile(r"wasm trap: .*")
+FRAME = re.compile(r"^\s*\d+: (0x[0-9a-f]+ - |.*::)")
+INSTANTIATE = re.compile(r"matching implementation was not found|failed to instantiate|no exported instance")
+COMPILE = re.compile(r"failed to (compile|parse|validate|deserialize)")
+
+
+def diagnose(returncode: int, stderr: str) -> Failure | None:
+    if returncode < 0:
+        return Failure("crash", f"wasmtime was killed by signal {-returncode}")
+    if "wasm trap" in stderr:
+        return Failure("trap", error_chain(stderr, TRAP_LINE))
+    if not (OWN_ERROR.search(stderr) and CAUSE.search(stderr)):
+        return None  # the guest chose its exit status (wasi:cli/exit, or run returned an error)
+    if INSTANTIATE.search(stderr):
+        return Failure("instantiate", error_chain(stderr))
+    if COMPILE.search(stderr):
+        return Failure("compile", error_chain(stderr))
+    return Failure("crash", error_chain(stderr))
+
+
+def error_chain(stderr: str, focus: re.Pattern[str] | None = None) -> str:
+    """wasmtime's `Error: ... Caused by: ...` chain without backtrace frames (or just the focus line)."""
+    if focus is not None and (found := focus.search(stderr)):
+        return found.group(0).strip()
+    start = stderr.find("Error: ")
+    chain = stderr[start if start >= 0 else 0 :].split("Stack backtrace:")[0]
+    kept = [line.strip() for line in chain.splitlines() if line.strip() and not FRAME.match(line)]
+    return "\n".join(kept[:8])

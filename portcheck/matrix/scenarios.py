@@ -1,0 +1,211 @@
+"""`[[scenario]]` tables (and built-in scenario files) into Scenario values."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from portcheck import toolchains
+from portcheck.errors import InputError
+from portcheck.matrix.toml import Table, describe
+from portcheck.model import fields
+from portcheck.model.scenario import (
+    CHECKS,
+    HEADER_ENCODINGS,
+    KINDS,
+    ORIGIN_ACTIONS,
+    Expectation,
+    Normalize,
+    Origin,
+    OriginResponse,
+    Scenario,
+    ScriptedRequest,
+)
+
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SCENARIO_KEYS = (
+    "name",
+    "kind",
+    "description",
+    "component",
+    "source",
+    "build",
+    "env",
+    "origin",
+    "request",
+    "normalize",
+    "timeout",
+    "expected",
+    "concurrent",
+)
+REQUEST_KEYS = ("method", "path", "headers", "body", "body_file", "header_encoding")
+ORIGIN_KEYS = ("response", "refuse", "blackhole", "host")
+RESPONSE_KEYS = ("status", "headers", "body", "body_file", "trailers", "header_encoding", "action")
+
+
+def parse_scenario(
+    data: dict[str, Any], file: Path, key: str, timeout: float, builtin: bool = False
+) -> Scenario:
+    table = Table(data, file, key, SCENARIO_KEYS)
+    name = table.require("name", str, "a scenario name")
+    if not NAME_PATTERN.match(name):
+        table.fail("name", f"expected letters, digits, '.', '_' or '-', got {name!r}")
+    table.key = f'scenario "{name}"' if not builtin else ""
+    kind = table.require("kind", str, '"client" or "server"')
+    if kind not in KINDS:
+        table.fail("kind", f'expected "client" or "server", got {kind!r}')
+    component, source, build = parse_component_source(table, file.parent)
+    requests = tuple(
+        parse_request(Table(t, file, f"{table.where('request')}[{i}]", REQUEST_KEYS))
+        for i, t in enumerate(table.tables("request"))
+    )
+    if kind == "server" and not requests:
+        table.fail("request", "a server scenario needs at least one [[scenario.request]]")
+    if kind == "client" and requests:
+        table.fail(
+            "request", "only server scenarios take [[scenario.request]]; a client makes its own requests"
+        )
+    return Scenario(
+        name=name,
+        kind=kind,
+        defined_in=file,
+        description=table.string("description", "") or "",
+        component=component,
+        source=source,
+        build=build,
+        env=parse_env(table),
+        origin=parse_origin(table),
+        requests=requests,
+        normalize=parse_normalize(table),
+        timeout=table.number("timeout", timeout),
+        builtin=builtin,
+        expected=parse_expected(table),
+        concurrent=table.flag("concurrent"),
+    )
+
+
+def parse_component_source(table: Table, base: Path) -> tuple[Path | None, Path | None, str | None]:
+    component, source, build = table.string("component"), table.string("source"), table.string("build")
+    suffixes = "/".join(f'"x{suffix}"' for suffix in toolchains.SUFFIXES)
+    if (component is None) == (source is None):
+        table.fail("component", f'expected exactly one of component = "x.wasm" or source = {suffixes}')
+    if build is not None and source is None:
+        table.fail("build", 'a build command needs source = "..." to build from')
+    if build is not None and "{output}" not in build:
+        table.fail("build", "expected a command containing {output} (and usually {source})")
+    name = "component" if component is not None else "source"
+    path = (base / (component or source or "")).resolve()
+    if not path.is_file():
+        table.fail(name, f"no such file: {path}")
+    if source is not None and build is None and path.suffix not in toolchains.SUFFIXES:
+        expected = " or ".join(toolchains.SUFFIXES)
+        table.fail(
+            "source", f'expected a {expected} file, or a build = "..." command for {path.suffix or "it"}'
+        )
+    return (path, None, None) if component is not None else (None, path, build)
+
+
+def parse_env(table: Table) -> tuple[tuple[str, str], ...]:
+    env = table.get("env", dict, 'a table of strings, such as env = { NAME = "value" }', {})
+    for name, value in env.items():
+        if not name or "=" in name or "\0" in name:
+            table.fail(f"env.{name}", "expected an environment variable name without '=' or NUL")
+        if not isinstance(value, str):
+            table.fail(f"env.{name}", f"expected a string, got {describe(value)}")
+        if name == "PORTCHECK_ORIGIN":
+            table.fail(f"env.{name}", "is set by portcheck to the origin server's URL")
+    return tuple(sorted(env.items()))
+
+
+def parse_origin(table: Table) -> Origin | None:
+    data = table.get("origin", dict, "a [scenario.origin] table", None)
+    if data is None:
+        return None
+    origin = Table(data, table.file, table.where("origin"), ORIGIN_KEYS)
+    host = origin.one_of("host", ("127.0.0.1", "::1"), "127.0.0.1")
+    refuse, blackhole = origin.flag("refuse"), origin.flag("blackhole")
+    responses = [
+        parse_origin_response(Table(item, table.file, f"{origin.where('response')}[{index}]", RESPONSE_KEYS))
+        for index, item in enumerate(origin.tables("response"))
+    ]
+    if refuse and blackhole:
+        origin.fail("blackhole", "an origin cannot both refuse and swallow connections")
+    if (refuse or blackhole) and responses:
+        origin.fail("response", "an origin that refuses or swallows connections cannot also have responses")
+    if not (refuse or blackhole or responses):
+        origin.fail("response", "expected at least one [[scenario.origin.response]] (or refuse = true)")
+    return Origin(responses=tuple(responses), refuse=refuse, blackhole=blackhole, host=host)
+
+
+def parse_origin_response(response: Table) -> OriginResponse:
+    status = response.get("status", int, "an integer status code", 200)
+    if not 100 <= status <= 999:
+        response.fail("status", f"expected a status code from 100 to 999, got {status}")
+    trailers = response.pairs("trailers") if response.has("trailers") else None
+    return OriginResponse(
+        status=status,
+        headers=response.pairs("headers"),
+        body=response.body("body"),
+        trailers=trailers,
+        header_encoding=response.one_of("header_encoding", HEADER_ENCODINGS, "utf-8"),
+        action=response.one_of("action", ORIGIN_ACTIONS, "respond"),
+    )
+
+
+def parse_expected(table: Table) -> tuple[Expectation, ...]:
+    found = []
+    for index, item in enumerate(table.tables("expected")):
+        entry = Table(item, table.file, f"{table.where('expected')}[{index}]", ("field", "spec", *CHECKS))
+        field = entry.require("field", str, 'a field, such as "stdout" or "responses[0].status"')
+        if problem := fields.problem_with(field):
+            entry.fail("field", f"{problem}, got {field!r}")
+        checks = [name for name in CHECKS if entry.has(name)]
+        if len(checks) != 1:
+            entry.fail("field", f"expected exactly one check among {', '.join(CHECKS)}")
+        check = checks[0]
+        value = entry.data[check]
+        if check == "matches":
+            try:
+                re.compile(entry.require("matches", str, "a regular expression"))
+            except re.error as error:
+                entry.fail("matches", f"invalid regex: {error}")
+        if check == "one_of" and not isinstance(value, list):
+            entry.fail("one_of", f"expected a list of acceptable values, got {describe(value)}")
+        spec = entry.require(
+            "spec", str, "where the expected answer comes from (an RFC section or WIT doc line)"
+        )
+        found.append(Expectation(field=field, check=check, value=value, spec=spec))
+    return tuple(found)
+
+
+def parse_request(request: Table) -> ScriptedRequest:
+    method = request.string("method", "GET") or "GET"
+    if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", method):
+        request.fail("method", f"expected an HTTP method token, got {method!r}")
+    path = request.string("path", "/") or "/"
+    if any(char in path for char in " \r\n"):
+        request.fail("path", f"expected a request target without spaces or line breaks, got {path!r}")
+    return ScriptedRequest(
+        method=method,
+        path=path,
+        headers=request.pairs("headers"),
+        body=request.body("body"),
+        header_encoding=request.one_of("header_encoding", HEADER_ENCODINGS, "utf-8"),
+    )
+
+
+def parse_normalize(table: Table) -> Normalize:
+    data = table.get("normalize", dict, "a [scenario.normalize] table", {})
+    normalize = Table(data, table.file, table.where("normalize"), ("stdout", "body"))
+    masks = {}
+    for name in ("stdout", "body"):
+        masks[name] = tuple(normalize.strings(name))
+        for index, pattern in enumerate(masks[name]):
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise InputError(
+                    table.file, f"{normalize.where(name)}[{index}]", f"invalid regex: {error}"
+                ) from None
+    return Normalize(stdout=masks["stdout"], body=masks["body"])

@@ -1,0 +1,170 @@
+"""What a run concluded: one cell per scenario and engine, one verdict per scenario, and its JSON form.
+
+The JSON form is the contract users' CI reads (see the README); `from_json` reads it back for
+`portcheck show --report` and `portcheck merge`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from portcheck.model.observation import Observation
+from portcheck.model.scenario import Known
+
+CellVerdict = Literal["baseline", "same", "differs", "known", "error", "skipped"]
+ScenarioVerdict = Literal["portable", "known", "diverges", "error"]
+Outcome = Literal["pass", "fail"] | None  # does the spec's expected answer hold? None: nothing to check
+
+
+@dataclass
+class Difference:
+    field: str
+    baseline: Any
+    engine: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "baseline": self.baseline, "engine": self.engine}
+
+
+@dataclass
+class Checked:
+    """One expectation checked on one engine's observation."""
+
+    field: str
+    check: str
+    expected: Any
+    observed: Any
+    spec: str
+    holds: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "check": self.check,
+            "expected": self.expected,
+            "observed": self.observed,
+            "spec": self.spec,
+            "holds": self.holds,
+        }
+
+
+@dataclass
+class Cell:
+    verdict: CellVerdict
+    differences: list[Difference] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    error_class: str | None = None
+    known: list[Known] = field(default_factory=list)  # the [[known]] entries that cover this cell
+    reason: str | None = None  # why the engine skipped this scenario
+    expected: Outcome = None  # does the spec's expected answer hold on this engine?
+    expectations: list[Checked] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "differences": [difference.to_json() for difference in self.differences],
+            "notes": self.notes,
+            "error": self.error,
+            "error_class": self.error_class,
+            "known": [entry.to_json() for entry in self.known],
+            "reason": self.reason,
+            "expected": self.expected,
+            "expectations": [checked.to_json() for checked in self.expectations],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Cell:
+        return cls(
+            verdict=data["verdict"],
+            differences=[Difference(**item) for item in data["differences"]],
+            notes=list(data["notes"]),
+            error=data["error"],
+            error_class=data["error_class"],
+            known=[Known(**item) for item in data.get("known", [])],
+            reason=data.get("reason"),
+            expected=data.get("expected"),
+            expectations=[Checked(**item) for item in data.get("expectations", [])],
+        )
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    kind: str
+    description: str
+    verdict: ScenarioVerdict
+    cells: dict[str, Cell]
+    observations: dict[str, Observation]  # as observed: the judge normalizes copies of them
+    groups: list[list[str]] = field(default_factory=list)  # engines whose observations are identical
+    position: int = 0  # the scenario's place in the whole matrix (shards merge back by it)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "description": self.description,
+            "verdict": self.verdict,
+            "position": self.position,
+            "groups": self.groups,
+            "cells": {engine: cell.to_json() for engine, cell in self.cells.items()},
+            "observations": {engine: obs.to_json() for engine, obs in self.observations.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScenarioResult:
+        return cls(
+            name=data["name"],
+            kind=data["kind"],
+            description=data.get("description", ""),
+            verdict=data["verdict"],
+            cells={engine: Cell.from_json(cell) for engine, cell in data["cells"].items()},
+            observations={engine: Observation.from_json(obs) for engine, obs in data["observations"].items()},
+            groups=[list(group) for group in data.get("groups", [])],
+            position=data.get("position", 0),
+        )
+
+
+@dataclass
+class EngineInfo:
+    name: str
+    type: str
+    version: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "version": self.version}
+
+
+@dataclass
+class Report:
+    baseline: str
+    engines: list[EngineInfo]
+    scenarios: list[ScenarioResult]
+    stale: list[Known] = field(default_factory=list)  # [[known]] entries that no longer diverge
+
+    @property
+    def portable(self) -> bool:
+        """True when the run passes: every scenario portable or only known to diverge, nothing stale."""
+        return not self.stale and all(result.verdict in ("portable", "known") for result in self.scenarios)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "baseline": self.baseline,
+            "engines": [engine.to_json() for engine in self.engines],
+            "scenarios": [result.to_json() for result in self.scenarios],
+            "stale_known": [entry.to_json() for entry in self.stale],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Report:
+        """A report read back from `--format json` output."""
+        return cls(
+            baseline=data["baseline"],
+            engines=[
+                EngineInfo(item["name"], item.get("type", item["name"]), item["version"])
+                for item in data["engines"]
+            ],
+            scenarios=[ScenarioResult.from_json(item) for item in data["scenarios"]],
+            stale=[Known(**item) for item in data.get("stale_known", [])],
+        )

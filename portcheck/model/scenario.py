@@ -1,0 +1,202 @@
+"""What a matrix asks for: scenarios, the origin and requests they script, engines, known divergences."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from portcheck.model import fields
+from portcheck.model.observation import body_from_json, body_to_json
+
+Kind = Literal["client", "server"]
+KINDS: tuple[Kind, ...] = ("client", "server")
+DEFAULT_TIMEOUT = 30.0
+Pairs = tuple[tuple[str, str], ...]
+# What the origin does with a request, beyond answering it (see harness/origin.py).
+ORIGIN_ACTIONS = ("respond", "reset", "close", "close-mid-body", "stall", "stall-mid-body")
+HEADER_ENCODINGS = ("utf-8", "latin-1")
+CHECKS = ("equals", "contains", "not_contains", "matches", "one_of")
+
+
+def plain(value: Any) -> Any:
+    """A scenario's value as JSON data: dataclasses as objects, bytes as body JSON, paths as text."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if isinstance(value, bytes):
+        return body_to_json(value)
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    return value
+
+
+def optional_path(text: str | None) -> Path | None:
+    return None if text is None else Path(text)
+
+
+def pairs(data: list[list[str]] | None) -> Pairs:
+    return tuple((name, value) for name, value in data or [])
+
+
+@dataclass(frozen=True)
+class OriginResponse:
+    status: int
+    headers: Pairs = ()
+    body: bytes = b""
+    trailers: Pairs | None = None  # set: the body is sent chunked, then these trailers
+    header_encoding: str = "utf-8"
+    action: str = "respond"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OriginResponse:
+        trailers = None if data["trailers"] is None else pairs(data["trailers"])
+        fixed = {
+            "headers": pairs(data["headers"]),
+            "body": body_from_json(data["body"]),
+            "trailers": trailers,
+        }
+        return cls(**{**data, **fixed})
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The local origin server a scenario's component talks to."""
+
+    responses: tuple[OriginResponse, ...] = ()
+    refuse: bool = False  # hand out a local port that refuses connections instead
+    blackhole: bool = False  # a port that never completes a connection (for connect timeouts)
+    host: str = "127.0.0.1"  # or "::1", to serve on IPv6 loopback
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Origin:
+        responses = tuple(OriginResponse.from_json(item) for item in data["responses"])
+        return cls(**{**data, "responses": responses})
+
+
+@dataclass(frozen=True)
+class ScriptedRequest:
+    method: str
+    path: str
+    headers: Pairs = ()
+    body: bytes = b""
+    header_encoding: str = "utf-8"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScriptedRequest:
+        return cls(**{**data, "headers": pairs(data["headers"]), "body": body_from_json(data["body"])})
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What the spec says should be observed in one field, on every engine."""
+
+    field: str
+    check: str  # one of CHECKS
+    value: Any
+    spec: str  # where the answer comes from: an RFC section or a WIT doc line
+
+
+@dataclass(frozen=True)
+class Normalize:
+    """Regex masks for output the user knows to vary between runs."""
+
+    stdout: tuple[str, ...] = ()
+    body: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    kind: Kind
+    defined_in: Path
+    description: str = ""
+    component: Path | None = None
+    source: Path | None = None
+    build: str | None = None
+    env: tuple[tuple[str, str], ...] = ()
+    origin: Origin | None = None
+    requests: tuple[ScriptedRequest, ...] = ()
+    normalize: Normalize = Normalize()
+    timeout: float = DEFAULT_TIMEOUT
+    builtin: bool = False
+    expected: tuple[Expectation, ...] = ()
+    concurrent: bool = False  # send the scripted requests all at once
+    position: int = 0  # index in the whole matrix: shards of a run merge back into this order
+
+    def to_json(self) -> dict[str, Any]:
+        return plain(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Scenario:
+        return cls(
+            **{
+                **data,
+                "defined_in": Path(data["defined_in"]),
+                "component": optional_path(data["component"]),
+                "source": optional_path(data["source"]),
+                "env": pairs(data["env"]),
+                "origin": None if data["origin"] is None else Origin.from_json(data["origin"]),
+                "requests": tuple(ScriptedRequest.from_json(item) for item in data["requests"]),
+                "normalize": Normalize(tuple(data["normalize"]["stdout"]), tuple(data["normalize"]["body"])),
+                "expected": tuple(Expectation(**item) for item in data["expected"]),
+            }
+        )
+
+
+OptionValue = str | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """One engine column: its type, and the options of its `[engines.NAME]` table.
+
+    Which options a type takes, with their types and defaults, is the engine type's own
+    business (its `OPTIONS`); here they are only names and values, as given.
+    """
+
+    name: str
+    type: str
+    options: tuple[tuple[str, OptionValue], ...] = ()
+
+    def option(self, name: str, default: OptionValue | None = None) -> Any:
+        return dict(self.options).get(name, default)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, **dict(self.options)}
+
+
+@dataclass(frozen=True)
+class Known:
+    """A divergence that is known and tracked upstream: it does not fail the run while it lasts."""
+
+    scenario: str
+    engine: str
+    field: str | None  # None: every difference (or the error) of that cell
+    reason: str
+    link: str = ""
+
+    def covers(self, field: str) -> bool:
+        return self.field is None or fields.covers(self.field, field)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "engine": self.engine,
+            "field": self.field,
+            "reason": self.reason,
+            "link": self.link,
+        }
+
+
+@dataclass(frozen=True)
+class Matrix:
+    path: Path
+    engines: tuple[EngineSpec, ...]
+    baseline: str
+    scenarios: tuple[Scenario, ...]
+    strict_headers: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    known: tuple[Known, ...] = ()

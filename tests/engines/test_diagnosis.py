@@ -1,0 +1,93 @@
+"""How each engine's own words become a failure class (recorded stderr, no engines run)."""
+
+from __future__ import annotations
+
+import pytest
+
+from portcheck.engines.jco import Jco
+from portcheck.engines.wasmtime import Wasmtime
+from portcheck.model.scenario import EngineSpec
+
+WASMTIME_TRAP = """thread '<unnamed>' panicked at runtime/src/lib.rs:1293:29:
+Python function threw an unexpected exception
+Error: failed to run main module `x.cwasm`
+
+Caused by:
+    0: failed to invoke `run` function
+    1: error while executing at wasm backtrace:
+           0: 0xaa87af - libc.so!abort
+    2: wasm trap: wasm `unreachable` instruction executed
+
+Stack backtrace:
+   0: wasmtime_internal_core::error::backtrace::capture
+"""
+WASMTIME_NO_RUN = """Error: failed to run main module `s.wasm`
+
+Caused by:
+    no exported instance named `wasi:cli/run@0.2.12`
+
+Stack backtrace:
+   0: <wasmtime_internal_core::error::error::Error>::from_format_args
+"""
+WASMTIME_LINK = (
+    "Error: failed to run main module `c.wasm`\n\nCaused by:\n    0: component imports instance "
+    "`wasi:cli/exit@0.2.12`, but a matching implementation was not found in the linker\n"
+)
+NODE20_COMPILE = """node:internal/process/promises:391
+    triggerUncaughtException(err, true /* fromPromise */);
+    ^
+
+[CompileError: WebAssembly.compile(): opcode i32.add is not allowed in constant expressions @+26640]
+
+Node.js v20.18.0
+"""
+JCO_TRAP = """Traceback (most recent call last):
+AttributeError: 'IncomingResponse' object has no attribute 'status_code'
+RuntimeError: wasm trap: wasm `unreachable` instruction executed
+    at libc.so.abort (wasm://wasm/libc.so-001a7eda:wasm-function[367]:0xbac8)
+"""
+JCO_GUEST_ERROR = """ComponentError: undefined (see error.payload)
+    at fn (file:///tmp/dmCz0q/err.js:3627:17) {
+  payload: undefined
+}
+"""
+JCO_NOT_COMMAND = "Not a valid command component to execute.\n"
+JCO_HOST_BUG = (
+    "TypeError: Cannot read properties of undefined (reading 'get')\n    at Fields.get (file:///x.js:1:1)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("stderr", "returncode", "failure", "words"),
+    [
+        (WASMTIME_TRAP, 1, "trap", "wasm trap: wasm `unreachable` instruction executed"),
+        (WASMTIME_NO_RUN, 1, "instantiate", "no exported instance named `wasi:cli/run@0.2.12`"),
+        (WASMTIME_LINK, 1, "instantiate", "a matching implementation was not found in the linker"),
+        ("", 1, None, None),  # the guest chose its exit status
+        ("Error: my own message, printed by the guest\n", 1, None, None),
+        ("", -9, "crash", "signal 9"),
+    ],
+)
+def test_wasmtime_diagnosis(stderr: str, returncode: int, failure: str | None, words: str | None) -> None:
+    found = Wasmtime(EngineSpec("wasmtime", "wasmtime")).diagnose(returncode, stderr)
+    assert (found and found.failure) == failure
+    if words:
+        assert found is not None and words in found.message
+        assert "Stack backtrace" not in found.message and "0x" not in found.message
+
+
+@pytest.mark.parametrize(
+    ("stderr", "failure", "words"),
+    [
+        (NODE20_COMPILE, "compile", "opcode i32.add is not allowed in constant expressions"),
+        (JCO_TRAP, "trap", "RuntimeError: wasm trap: wasm `unreachable` instruction executed"),
+        (JCO_NOT_COMMAND, "instantiate", "Not a valid command component"),
+        (JCO_GUEST_ERROR, None, None),
+        (JCO_HOST_BUG, "crash", "TypeError: Cannot read properties of undefined"),
+    ],
+)
+def test_jco_diagnosis(stderr: str, failure: str | None, words: str | None) -> None:
+    found = Jco(EngineSpec("jco", "jco")).diagnose(1, stderr)
+    assert (found and found.failure) == failure
+    if words:
+        assert found is not None and words in found.message

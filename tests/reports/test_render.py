@@ -1,0 +1,98 @@
+"""Every report format rendered from a Report in memory: no engine runs."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+from portcheck.model.report import Report
+from portcheck.reports import FORMATS
+from portcheck.reports.sides import side_by_side
+from tests.reports.sample import sample_report
+
+
+def render(name: str, report: Report | None = None) -> str:
+    return FORMATS[name]().render(report or sample_report())
+
+
+def test_table_shows_every_cell_and_the_summary() -> None:
+    text = render("table")
+    assert "server-cookies" in text and "differs (1) ✗" in text and "error (trap)" in text
+    assert "jco does not meet the spec: responses[0].headers[set-cookie] equals" in text
+    assert "no longer diverges; remove the [[known]] entry" in text
+    assert text.rstrip().endswith(
+        "2 scenarios: 0 portable, 0 known to diverge, 1 diverge, 1 error; 1 stale [[known]] entries"
+    )
+
+
+def test_json_round_trips() -> None:
+    data = json.loads(render("json"))
+    assert Report.from_json(data).to_json() == sample_report().to_json()
+    # Observations stay as they were seen; the endpoints say what the judge replaced.
+    observed = data["scenarios"][1]["observations"]["wasmtime"]
+    assert observed["stdout"] == "got http://127.0.0.1:40001/\n"
+    assert observed["endpoints"][0] == ["{origin}", "http://127.0.0.1:40001"]
+
+
+def test_compact_groups_engines() -> None:
+    assert "wasmtime | jco" in render("compact")
+
+
+def test_markdown_table_has_one_row_per_scenario_and_no_extra_columns() -> None:
+    lines = [line for line in render("markdown").splitlines() if line.startswith("| `")]
+    matrix_rows = [line for line in lines if line.startswith(("| `server-cookies`", "| `client-get`"))]
+    assert len(matrix_rows) == 2
+    for line in matrix_rows:
+        assert line.replace("\\|", "").count("|") == 7  # scenario, kind, three engines, verdict
+
+
+def test_markdown_escapes_untrusted_text() -> None:
+    text = render("markdown")
+    assert "<script>" not in text and "\x1b" not in text
+    assert "**Description:** Two Set-Cookie | lines" in text  # a paragraph: a pipe is no column
+
+
+def test_junit_has_a_testcase_per_cell_and_per_stale_entry() -> None:
+    root = ET.fromstring(render("junit"))
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors"), suite.get("skipped")) == (
+        "7",
+        "2",
+        "1",
+        "1",
+    )
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+
+def test_html_escapes_and_shows_placeholders() -> None:
+    page = render("html")
+    parser = Tags()
+    parser.feed(page)
+    assert "script" not in parser.tags
+    assert "&lt;script&gt;" in page and "\\x1b" in page
+    assert "got {origin}/" in page and "127.0.0.1:40001" not in page.split("<h2>Matrix")[1]
+
+
+def test_findings_groups_divergences_violations_and_errors() -> None:
+    text = render("findings")
+    for heading in ("## Divergences", "## Spec violations", "## Errors"):
+        assert heading in text
+    assert "- `client-get` on jco: trap" in text
+
+
+def test_side_by_side_marks_the_differing_field() -> None:
+    report = sample_report()
+    text = side_by_side(report, report.scenarios[0])
+    marked = [line for line in text.splitlines() if line.startswith("≠")]
+    assert any("responses[0].headers[set-cookie]" in line for line in marked)
+    assert not any("responses[0].status" in line for line in marked)
