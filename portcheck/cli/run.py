@@ -104,12 +104,22 @@ def merge(
     formats: FormatsOption = None,
     output: OutputOption = None,
     output_dir: OutputDirOption = None,
+    allow_partial: Annotated[
+        bool,
+        typer.Option(
+            "--allow-partial", help="Merge even without every shard; the report says it is partial (exit 1)."
+        ),
+    ] = False,
 ) -> None:
-    """Combine the JSON reports of `run --shard K/N` jobs into one report, in any format."""
+    """Combine the JSON reports of every `run --shard K/N` job of one run into one report, in any format.
+
+    Missing, repeated or foreign shards are refused (exit 2) unless --allow-partial.
+    """
     with guard():
         chosen = check_formats(formats or ["table"], output)
         try:
-            report = merge_reports([read_report(path) for path in reports])
+            given = [read_report(path) for path in reports]
+            report = merge_reports(given, [str(path) for path in reports], allow_partial)
         except ValueError as error:
             raise InputError(reports[0], "", str(error)) from None
         for name in chosen:

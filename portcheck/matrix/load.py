@@ -6,8 +6,11 @@ Every problem becomes one `InputError` naming the file, the key and what was exp
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
+from typing import Any
 
+from portcheck import cache
 from portcheck.errors import InputError
 from portcheck.matrix.builtins import select_builtins
 from portcheck.matrix.engines import parse_engines
@@ -21,7 +24,11 @@ KNOWN_KEYS = ("scenario", "engine", "field", "reason", "link")
 
 
 def load_matrix(path: Path) -> Matrix:
-    data = read_toml(path)
+    return parse_matrix(read_toml(path), path)
+
+
+def parse_matrix(data: dict[str, Any], path: Path) -> Matrix:
+    """A matrix from its TOML data; `path` names it in messages and anchors its relative paths."""
     top = Table(data, path, "", ("matrix", "scenario", "known", "engines"))
     section = top.get("matrix", dict, "a [matrix] table", None)
     if section is None:
@@ -52,7 +59,14 @@ def load_matrix(path: Path) -> Matrix:
         strict_headers=matrix.flag("strict_headers"),
         timeout=timeout,
         known=parse_known(top, scenarios, engines),
+        digest=matrix_digest(data, scenarios),
     )
+
+
+def matrix_digest(data: dict[str, Any], scenarios: list[Scenario]) -> str:
+    """What the matrix says, wherever its file lies: its TOML data, and the scenarios (built-ins too)."""
+    text = json.dumps(data, sort_keys=True, default=str)
+    return cache.digest(text, *(scenario.name for scenario in scenarios))
 
 
 def parse_known(top: Table, scenarios: list[Scenario], engines: list[EngineSpec]) -> tuple[Known, ...]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import json
 import re
 
+from portcheck import cache
 from portcheck.errors import InputError
-from portcheck.model.scenario import Matrix
+from portcheck.model.scenario import Matrix, Shard
 
 
 def select(matrix: Matrix, scenario_patterns: list[str], engine_names: list[str]) -> Matrix:
@@ -42,4 +44,11 @@ def shard(matrix: Matrix, spec: str | None) -> Matrix:
         raise InputError("--shard", spec, "expected K/N with 1 <= K <= N, such as 2/4")
     part, parts = int(found[1]), int(found[2])
     chosen = tuple(s for index, s in enumerate(matrix.scenarios) if index % parts == part - 1)
-    return dataclasses.replace(matrix, scenarios=chosen)
+    record = Shard(part, parts, matrix.digest, selection_digest(matrix), len(matrix.scenarios))
+    return dataclasses.replace(matrix, scenarios=chosen, shard=record)
+
+
+def selection_digest(matrix: Matrix) -> str:
+    """What a whole run chose of its matrix: the engines (with their options), baseline and scenarios."""
+    engines = json.dumps([engine.to_json() for engine in matrix.engines], sort_keys=True)
+    return cache.digest(engines, matrix.baseline, *(scenario.name for scenario in matrix.scenarios))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from portcheck.model.observation import Observation
-from portcheck.model.scenario import Known
+from portcheck.model.scenario import Known, Shard
 
 CellVerdict = Literal["baseline", "same", "differs", "known", "error", "skipped"]
 ScenarioVerdict = Literal["portable", "known", "diverges", "error"]
@@ -142,11 +142,17 @@ class Report:
     engines: list[EngineInfo]
     scenarios: list[ScenarioResult]
     stale: list[Known] = field(default_factory=list)  # [[known]] entries that no longer diverge
+    shard: Shard | None = None  # the part of a run this report holds (`run --shard K/N`)
+    partial: list[str] = field(default_factory=list)  # a merge that lacks shards: what is wrong
 
     @property
     def portable(self) -> bool:
-        """True when the run passes: every scenario portable or only known to diverge, nothing stale."""
-        return not self.stale and all(result.verdict in ("portable", "known") for result in self.scenarios)
+        """True when the run passes: complete, each scenario portable or known to diverge, none stale."""
+        return (
+            not self.stale
+            and not self.partial
+            and all(result.verdict in ("portable", "known") for result in self.scenarios)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -154,6 +160,8 @@ class Report:
             "engines": [engine.to_json() for engine in self.engines],
             "scenarios": [result.to_json() for result in self.scenarios],
             "stale_known": [entry.to_json() for entry in self.stale],
+            "shard": self.shard.to_json() if self.shard else None,
+            "partial": self.partial or None,
         }
 
     @classmethod
@@ -167,4 +175,6 @@ class Report:
             ],
             scenarios=[ScenarioResult.from_json(item) for item in data["scenarios"]],
             stale=[Known(**item) for item in data.get("stale_known", [])],
+            shard=Shard.from_json(data.get("shard")),
+            partial=list(data.get("partial") or []),
         )

@@ -192,6 +192,28 @@ class Known:
 
 
 @dataclass(frozen=True)
+class Shard:
+    """Which part of a run a shard is, and of what run: so that shards merge only when complete."""
+
+    k: int  # this part, from 1
+    n: int  # of this many parts
+    matrix: str  # digest of the matrix as loaded (its TOML data and scenario names)
+    selection: str  # digest of what the whole run chose (--scenario, --engine): engines and scenarios
+    scenarios: int  # scenarios in the whole run, every shard together
+
+    @property
+    def label(self) -> str:
+        return f"{self.k}/{self.n}"
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Shard | None:
+        return None if data is None else cls(**data)
+
+
+@dataclass(frozen=True)
 class Matrix:
     path: Path
     engines: tuple[EngineSpec, ...]
@@ -200,3 +222,5 @@ class Matrix:
     strict_headers: bool = False
     timeout: float = DEFAULT_TIMEOUT
     known: tuple[Known, ...] = ()
+    digest: str = ""  # of the matrix as loaded: shards of one matrix share it
+    shard: Shard | None = None  # set by --shard K/N: this matrix is one part of a run

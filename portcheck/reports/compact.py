@@ -6,7 +6,7 @@ from tabulate import tabulate
 
 from portcheck.model.report import Report, ScenarioResult
 from portcheck.reports.interface import ReportFormat
-from portcheck.reports.words import engines_line, summary
+from portcheck.reports.words import engines_line, partial_line, summary
 
 
 def grouping(result: ScenarioResult) -> str:
@@ -25,8 +25,8 @@ class Compact(ReportFormat):
 
     def render(self, report: Report) -> str:
         rows = [[result.name, grouping(result), result.verdict] for result in report.scenarios]
-        lines = [
-            tabulate(rows, headers=["scenario", "engines (= same observations, | different)", "verdict"])
-        ]
+        lines = [partial_line(report)] if report.partial else []
+        headers = ["scenario", "engines (= same observations, | different)", "verdict"]
+        lines += [tabulate(rows, headers=headers)]
         lines += ["", f"engines: {engines_line(report)} (baseline: {report.baseline})", summary(report)]
         return "\n".join(lines) + "\n"

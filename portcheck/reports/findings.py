@@ -10,7 +10,7 @@ from portcheck import __version__
 from portcheck.model.report import Cell, Report, ScenarioResult
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.markdown import code
-from portcheck.reports.words import difference_lines, engines_line, expectation_text, summary
+from portcheck.reports.words import difference_lines, engines_line, expectation_text, partial_line, summary
 
 COMMAND = "portcheck run matrix.toml --format findings --output docs/findings.md"
 
@@ -103,6 +103,7 @@ class Findings(ReportFormat):
         lines = [
             "# Findings: where wasi:http engines disagree",
             "",
+            *([f"**{partial_line(report)}**", ""] if report.partial else []),
             f"Produced by portcheck {__version__} from a run of the repository's `matrix.toml`:",
             f"{code(COMMAND)}.",
             "Do not edit by hand. Regenerate it after changing engines or scenarios; a test fails when it no "

@@ -17,6 +17,7 @@ from portcheck.reports.words import (
     clean,
     difference_fields,
     difference_lines,
+    partial_line,
     shortened,
     stale_lines,
     summary,
@@ -47,6 +48,7 @@ td.diff, li.diff { background: #ffebe9; box-shadow: inset 3px 0 #cf222e; }
 td.diff-base { box-shadow: inset 3px 0 #0969da; }
 .pass { color: #1a7f37; font-weight: bold; } .fail { color: #cf222e; font-weight: bold; }
 .matrix a { color: inherit; display: block; text-decoration: none; }
+.partial { background: #ffd8d3; padding: 0.5em 1em; border-left: 4px solid #cf222e; }
 """
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -85,6 +87,7 @@ class Html(ReportFormat):
     def render(self, report: Report) -> str:
         parts = [
             f"<h1>portcheck compatibility matrix</h1>\n<p><strong>{esc(summary(report))}</strong></p>",
+            f'<p class="partial"><strong>{esc(partial_line(report))}</strong></p>' if report.partial else "",
             engines_table(report),
             matrix_table(report),
             legend(report),

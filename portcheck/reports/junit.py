@@ -20,6 +20,7 @@ from portcheck.reports.words import (
     difference_fields,
     difference_lines,
     failed_expectations,
+    partial_line,
     stale_lines,
 )
 
@@ -41,7 +42,8 @@ class Junit(ReportFormat):
     def render(self, report: Report) -> str:
         root = ET.Element("testsuites", name="portcheck")
         suite = child(root, "testsuite", name="portcheck")
-        add_properties(suite, {f"engine.{e.name}": e.version for e in report.engines})
+        properties = {f"engine.{e.name}": e.version for e in report.engines}
+        add_properties(suite, properties | ({"partial": partial_line(report)} if report.partial else {}))
         for result in report.scenarios:
             observations = as_compared(result)
             for engine in (e.name for e in report.engines if e.name in result.cells):

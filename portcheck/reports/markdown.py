@@ -18,6 +18,7 @@ from portcheck.reports.words import (
     engines_line,
     expectation_text,
     is_multiline,
+    partial_line,
     shortened,
     stale_lines,
     summary,
@@ -78,15 +79,26 @@ class Markdown(ReportFormat):
     suffix = "md"
 
     def render(self, report: Report) -> str:
-        lines = ["## portcheck compatibility matrix", "", engines_paragraph(report), ""]
-        lines += [*matrix_table(report), "", LEGEND]
+        lines = [*heading(report), *matrix_table(report), "", LEGEND]
         for result in report.scenarios:
             if needs_details(result):
                 lines += ["", *scenario_section(result, report.baseline)]
-        if report.stale:
-            lines += ["", "### Stale `[[known]]` entries", "", *(f"- {text(s)}" for s in stale_lines(report))]
-        lines += ["", f"**{text(summary(report))}**"]
+        lines += [*stale_section(report), "", f"**{text(summary(report))}**"]
         return clean("\n".join(lines)) + "\n"  # a last guard: nothing unprintable reaches the file
+
+
+def stale_section(report: Report) -> list[str]:
+    if not report.stale:
+        return []
+    return ["", "### Stale `[[known]]` entries", "", *(f"- {text(line)}" for line in stale_lines(report))]
+
+
+def heading(report: Report) -> list[str]:
+    """The title, the partial-report warning if any, the engines."""
+    lines = ["## portcheck compatibility matrix", ""]
+    if report.partial:
+        lines += [f"> **⚠️ {text(partial_line(report))}**", ""]
+    return [*lines, engines_paragraph(report), ""]
 
 
 def engines_paragraph(report: Report) -> str:

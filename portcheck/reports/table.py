@@ -10,6 +10,7 @@ from portcheck.reports.words import (
     SPEC_LEGEND,
     cell_label,
     engines_line,
+    partial_line,
     scenario_details,
     stale_lines,
     summary,
@@ -26,7 +27,8 @@ class Table(ReportFormat):
             [result.name, result.kind, *(cell_label(result.cells[name]) for name in engines), result.verdict]
             for result in report.scenarios
         ]
-        lines = [tabulate(rows, headers=["scenario", "kind", *engines, "verdict"], tablefmt="simple"), ""]
+        lines = [partial_line(report)] if report.partial else []
+        lines += [tabulate(rows, headers=["scenario", "kind", *engines, "verdict"], tablefmt="simple"), ""]
         lines.append(f"engines: {engines_line(report)} (baseline: {report.baseline})")
         if any(cell.expected for result in report.scenarios for cell in result.cells.values()):
             lines.append(SPEC_LEGEND)

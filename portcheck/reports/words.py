@@ -113,7 +113,16 @@ def summary(report: Report) -> str:
         f"{len(report.scenarios)} scenarios: {counts['portable']} portable, "
         f"{counts['known']} known to diverge, {counts['diverges']} diverge, {counts['error']} error"
     )
+    if report.shard:
+        text = f"shard {report.shard.label} of a run of {report.shard.scenarios} scenarios: {text}"
     return text + (f"; {len(report.stale)} stale [[known]] entries" if report.stale else "")
+
+
+def partial_line(report: Report) -> str:
+    """What a merge that lacks shards says before anything else; empty for a whole run."""
+    if not report.partial:
+        return ""
+    return f"PARTIAL REPORT, not every scenario of the run is here: {'; '.join(report.partial)}"
 
 
 def stale_lines(report: Report) -> list[str]:
