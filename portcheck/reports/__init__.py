@@ -9,8 +9,9 @@ from portcheck.reports.interface import ReportFormat
 from portcheck.reports.json import Json
 from portcheck.reports.junit import Junit
 from portcheck.reports.markdown import Markdown
+from portcheck.reports.summary import Summary
 from portcheck.reports.table import Table
 
 FORMATS: dict[str, type[ReportFormat]] = {
-    format_.name: format_ for format_ in (Table, Json, Compact, Findings, Markdown, Junit, Html)
+    format_.name: format_ for format_ in (Table, Json, Compact, Findings, Markdown, Summary, Junit, Html)
 }
