@@ -29,6 +29,16 @@ def data(name: str) -> Path:
     return DATA / name if (DATA / name).exists() else DOCTOR / name
 
 
+def make_component(source: str, output: Path, kind: str) -> Path:
+    """A component built from a WAT file of tests/data with wasm-tools alone, as a user's compiler would."""
+    subprocess.run(
+        ["sh", str(DATA / "mkcomponent.sh"), str(data(source)), str(output)],
+        env={"PORTCHECK_KIND": kind, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
+        check=True,
+    )
+    return output
+
+
 def portcheck(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run `python -m portcheck ARGS` in a child process and capture what it prints."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")

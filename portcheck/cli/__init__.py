@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from portcheck import __version__
-from portcheck.cli import cache, engines, repro, run
+from portcheck.cli import cache, engines, repro, run, trial
 from portcheck.harness import processes
 
 app = typer.Typer(
@@ -18,6 +18,7 @@ app = typer.Typer(
     help="Run the same wasi:http WebAssembly component on several engines and diff what they do.",
 )
 app.command()(run.run)
+app.command("try")(trial.try_component)
 app.command()(run.show)
 app.command()(repro.repro)
 app.command()(run.merge)

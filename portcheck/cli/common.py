@@ -16,7 +16,14 @@ import typer
 from portcheck import engines
 from portcheck.console import say
 from portcheck.engines.interface import Engine
-from portcheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, InputError, PortcheckError
+from portcheck.errors import (
+    EXIT_DIVERGES,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_PORTABLE,
+    InputError,
+    PortcheckError,
+)
 from portcheck.harness import processes
 from portcheck.harness.runner import run_matrix
 from portcheck.judge import judge
@@ -59,6 +66,8 @@ OutputDirOption = Annotated[
     Path | None, typer.Option("--output-dir", help="Write each --format to DIR/portcheck.<ext>.")
 ]
 MatrixOption = Annotated[Path, typer.Option("--matrix", "-m", help="The matrix to use.")]
+JobsOption = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Engine runs at once.")]
+DEFAULT_JOBS = os.cpu_count() or 2
 
 
 def check_formats(chosen: list[str], output: Path | None) -> list[str]:
@@ -86,6 +95,13 @@ def write_report(report: Report, format_name: str, output: Path | None, output_d
     except OSError as error:
         raise InputError(target, "--output", f"cannot write: {error.strerror or error}") from None
     say(f"wrote {format_name} report to {target}")
+
+
+def write_reports(report: Report, chosen: list[str], output: Path | None, output_dir: Path | None) -> int:
+    """Every chosen format written; the exit status the report calls for (0 passes, 1 does not)."""
+    for name in chosen:
+        write_report(report, name, output, output_dir)
+    return EXIT_PORTABLE if report.portable else EXIT_DIVERGES
 
 
 def read_report(path: Path) -> Report:

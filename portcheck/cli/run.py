@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,14 +9,16 @@ from typing import Annotated
 import typer
 
 from portcheck.cli.common import (
+    DEFAULT_JOBS,
     FormatsOption,
+    JobsOption,
     OutputDirOption,
     OutputOption,
     check_formats,
     guard,
     read_report,
     run_and_judge,
-    write_report,
+    write_reports,
 )
 from portcheck.errors import EXIT_DIVERGES, EXIT_PORTABLE, InputError
 from portcheck.judge import merge as merge_reports
@@ -31,8 +32,7 @@ def run(
     formats: FormatsOption = None,
     output: OutputOption = None,
     output_dir: OutputDirOption = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Engine runs at once.")] = os.cpu_count()
-    or 2,
+    jobs: JobsOption = DEFAULT_JOBS,
     scenarios: Annotated[
         list[str] | None,
         typer.Option("--scenario", "-s", help="Only scenarios matching this glob; repeatable."),
@@ -54,10 +54,7 @@ def run(
             print_plan(matrix)
             code = EXIT_PORTABLE
         else:
-            report = run_and_judge(matrix, jobs)
-            for name in chosen:
-                write_report(report, name, output, output_dir)
-            code = EXIT_PORTABLE if report.portable else EXIT_DIVERGES
+            code = write_reports(run_and_judge(matrix, jobs), chosen, output, output_dir)
     raise typer.Exit(code)
 
 
@@ -122,9 +119,7 @@ def merge(
             report = merge_reports(given, [str(path) for path in reports], allow_partial)
         except ValueError as error:
             raise InputError(reports[0], "", str(error)) from None
-        for name in chosen:
-            write_report(report, name, output, output_dir)
-        code = EXIT_PORTABLE if report.portable else EXIT_DIVERGES
+        code = write_reports(report, chosen, output, output_dir)
     raise typer.Exit(code)
 
 

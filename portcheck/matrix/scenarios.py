@@ -24,6 +24,7 @@ from portcheck.model.scenario import (
 )
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+METHOD_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 5.6.2 token
 SCENARIO_KEYS = (
     "name",
     "kind",
@@ -181,7 +182,7 @@ def parse_expected(table: Table) -> tuple[Expectation, ...]:
 
 def parse_request(request: Table) -> ScriptedRequest:
     method = request.string("method", "GET") or "GET"
-    if not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", method):
+    if not METHOD_TOKEN.fullmatch(method):
         request.fail("method", f"expected an HTTP method token, got {method!r}")
     path = request.string("path", "/") or "/"
     if any(char in path for char in " \r\n"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, data, portcheck, run_json, scenario, write_matrix
+from tests.conftest import data, make_component, portcheck, run_json, scenario, write_matrix
 
 pytestmark = pytest.mark.e2e
 ENGINES = '[matrix]\nengines = ["wasmtime", "jco"]\n'
@@ -51,11 +51,7 @@ body = "payload"
 
 def test_prebuilt_component_and_build_command(tmp_path: Path) -> None:
     built = tmp_path / "prebuilt.component.wasm"
-    subprocess.run(
-        ["sh", str(DATA / "mkcomponent.sh"), str(data("hello_client.wat")), str(built)],
-        env={"PORTCHECK_KIND": "client", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
-        check=True,
-    )
+    make_component("hello_client.wat", built, "client")
     matrix = write_matrix(
         tmp_path,
         ENGINES
@@ -191,16 +187,7 @@ kind = "client"
 component = "server.component.wasm"
 """,
     )
-    subprocess.run(
-        [
-            "sh",
-            str(DATA / "mkcomponent.sh"),
-            str(data("fixed_server.wat")),
-            str(tmp_path / "server.component.wasm"),
-        ],
-        env={"PORTCHECK_KIND": "server", "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
-        check=True,
-    )
+    make_component("fixed_server.wat", tmp_path / "server.component.wasm", "server")
     finished, report = run_json(matrix)
     assert finished.returncode == 1
     cells = scenario(report, "wrong-kind")["cells"]
