@@ -167,5 +167,14 @@ def test_shards_merge_into_the_whole_run(tmp_path: Path) -> None:
     assert finished.returncode == 1 and "server-repeated-headers" in finished.stdout
     merged = tmp_path / "m" / "portcheck.json"
     assert comparable(json.loads(merged.read_text())) == comparable(json.loads(whole.read_text()))
+    alone = portcheck("merge", str(parts[0]))  # shard 2's job died before writing its report
+    assert (alone.returncode, alone.stdout) == (2, "")
+    assert alone.stderr == (
+        "portcheck: missing shard 2/2 (the reports hold 2 of the run's 3 scenarios) "
+        "(--allow-partial merges anyway)\n"
+    )
+    partial = portcheck("merge", str(parts[0]), "--allow-partial")
+    assert partial.returncode == 1  # both scenarios it holds are portable, but it is not the whole run
+    assert partial.stdout.startswith("PARTIAL REPORT, not every scenario of the run is here: missing shard")
     bad = portcheck("run", str(matrix), "--shard", "3/2")
     assert bad.returncode == 2 and "--shard: 3/2: expected K/N" in bad.stderr
