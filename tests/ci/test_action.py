@@ -66,6 +66,7 @@ def test_the_action_and_the_documented_workflows_pass_actionlint(tmp_path: Path)
     documented = documented_workflows()
     assert set(documented) == {"portcheck", "portcheck (sharded)"}
     assert all(ACTION_REF in text for text in documented.values())
+    assert f"```yaml\n{documented['portcheck (sharded)']}```" in (ROOT / "README.md").read_text()
     workflows = {"single": documented["portcheck"], "sharded": documented["portcheck (sharded)"]}
     finished = lint(tmp_path, {**workflows, "action-steps": action_as_workflow()})
     assert (finished.returncode, finished.stdout, finished.stderr) == (0, "", "")
