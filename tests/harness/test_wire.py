@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import socket
 import threading
 
@@ -15,7 +16,12 @@ def raw_exchange(url: str, request: bytes) -> bytes:
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(request)
-        sock.shutdown(socket.SHUT_WR)
+        try:
+            sock.shutdown(socket.SHUT_WR)
+        except OSError as error:  # a reset that arrived first (seen under load) leaves nothing to shut
+            if error.errno != errno.ENOTCONN:
+                raise
+            raise ConnectionResetError(errno.ECONNRESET, "reset before the request was sent") from error
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
