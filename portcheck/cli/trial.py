@@ -26,20 +26,20 @@ from portcheck.matrix.toml import NUMBER_LIMIT
 from portcheck.model.scenario import KINDS
 from portcheck.toolchains.world import component_kind
 
-Many = list[str] | None
+Repeated = list[str] | None
 DEFAULTS = ", ".join(engines.DEFAULT_ENGINES)
 ComponentArgument = Annotated[
     Path, typer.Argument(metavar="COMPONENT", help="A component exporting wasi:cli/run or wasi:http.")
 ]
 EngineOption = Annotated[
-    Many, typer.Option("--engine", "-e", help=f"An engine type; repeatable (default: {DEFAULTS}).")
+    Repeated, typer.Option("--engine", "-e", help=f"An engine type; repeatable (default: {DEFAULTS}).")
 ]
 RequestOption = Annotated[
-    Many,
+    Repeated,
     typer.Option("--request", "-r", help='A server: send "METHOD /path?query"; repeatable (default GET /).'),
 ]
 HeaderOption = Annotated[
-    Many,
+    Repeated,
     typer.Option(
         "--header",
         "-H",
@@ -53,7 +53,7 @@ RespondOption = Annotated[
     int | None,
     typer.Option("--respond", min=100, max=999, help="A client: the origin's status (default 200)."),
 ]
-EnvOption = Annotated[Many, typer.Option("--env", help="NAME=VALUE for the component; repeatable.")]
+EnvOption = Annotated[Repeated, typer.Option("--env", help="NAME=VALUE for the component; repeatable.")]
 KindOption = Annotated[
     str | None, typer.Option("--kind", help="client or server, for a component that exports both.")
 ]
