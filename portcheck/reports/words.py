@@ -109,12 +109,11 @@ def summary(report: Report) -> str:
     counts = {verdict: 0 for verdict in ("portable", "known", "diverges", "error")}
     for result in report.scenarios:
         counts[result.verdict] += 1
+    part = f" (shard {report.shard.label} of a run of {report.shard.scenarios})" if report.shard else ""
     text = (
-        f"{len(report.scenarios)} scenarios: {counts['portable']} portable, "
+        f"{len(report.scenarios)} scenarios{part}: {counts['portable']} portable, "
         f"{counts['known']} known to diverge, {counts['diverges']} diverge, {counts['error']} error"
     )
-    if report.shard:
-        text = f"shard {report.shard.label} of a run of {report.shard.scenarios} scenarios: {text}"
     return text + (f"; {len(report.stale)} stale [[known]] entries" if report.stale else "")
 
 

@@ -44,6 +44,8 @@ def test_a_shard_report_records_its_part_and_its_run() -> None:
     assert Report.from_json(report.to_json()) == report
     assert report.to_json()["shard"]["k"] == 2 and report.to_json()["partial"] is None
     assert run(MATRIX).shard is None and run(MATRIX).to_json()["shard"] is None
+    last = FORMATS["table"]().render(report).rstrip().splitlines()[-1]
+    assert last == "1 scenarios (shard 2/2 of a run of 3): 1 portable, 0 known to diverge, 0 diverge, 0 error"
 
 
 def test_every_shard_once_merges_into_the_whole_run_in_any_order() -> None:
