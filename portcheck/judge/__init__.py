@@ -44,11 +44,11 @@ def merge(reports: list[Report], names: Sequence[str] = (), allow_partial: bool 
         raise IncompleteShards("; ".join(checked.problems) + " (--allow-partial merges anyway)")
     reports = [item.report for item in checked.mergeable]
     first = reports[0]
-    names = [engine.name for engine in first.engines]
+    columns = [engine.name for engine in first.engines]
     seen: set[str] = set()
     for report in reports:
-        if report.baseline != first.baseline or [engine.name for engine in report.engines] != names:
-            raise ValueError(f"the reports do not have the same engines and baseline ({', '.join(names)})")
+        if report.baseline != first.baseline or [engine.name for engine in report.engines] != columns:
+            raise ValueError(f"the reports do not have the same engines and baseline ({', '.join(columns)})")
         duplicates = seen & {result.name for result in report.scenarios}
         if duplicates:
             raise ValueError(f"scenario {sorted(duplicates)[0]!r} is in more than one report")
