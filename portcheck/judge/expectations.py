@@ -35,8 +35,8 @@ def holds(check: str, expected: Any, observed: Any) -> bool:
             return observed in expected
         case "contains":
             return isinstance(observed, str | list) and expected in observed
-        case "not_contains":
-            return isinstance(observed, str | list) and expected not in observed
+        case "not_contains":  # a field with no value contains nothing
+            return is_absent(observed) or (isinstance(observed, str | list) and expected not in observed)
         case "matches":
             return isinstance(observed, str) and re.search(expected, observed) is not None
         case "absent":

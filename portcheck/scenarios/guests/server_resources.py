@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from componentize_py_types import Ok
 from steps import LINES, attempt, drain, dropping, keep, stale_copy
-from wasihttp import await_handshake, fields, respond
+from wasihttp import await_handshake, fields, method_name, respond
 from wit_world.imports import streams, types
 from wit_world.imports.types import IncomingRequest, ResponseOutparam
 
@@ -61,12 +61,15 @@ def _finish_with_steps(body: types.OutgoingBody, stream: streams.OutputStream) -
 
 
 def incoming_request_before_headers(request: IncomingRequest, out: ResponseOutparam) -> None:
-    """Drops the incoming-request while the headers it gave are alive, then reads the headers."""
+    """Drops the incoming-request while the headers it gave are alive, reads the headers, then calls
+    incoming-request.method with the dropped handle (which shows the drop reached the engine)."""
     if _answered(request, out):
         return
+    stale = stale_copy(request)
     headers = keep(request.headers())
     attempt("drop incoming-request, its headers alive", dropping(request))
     attempt("headers.get(x-probe)", lambda: [value.decode() for value in headers.get("x-probe")])
+    attempt("incoming-request.method with the dropped handle", lambda: method_name(stale.method()))
     _answer(out)
 
 
