@@ -26,6 +26,8 @@ def expect(field: str, check: str, value: object, level: str = "must") -> Expect
         (expect("responses[0].status", "equals", 201), "fail"),
         (expect("responses[0].headers[set-cookie]", "contains", "b=2"), "pass"),
         (expect("responses[0].headers[set-cookie]", "not_contains", "a=1, b=2"), "pass"),
+        (expect("responses[1].body", "not_contains", "x"), "pass"),  # no body contains nothing
+        (expect("responses[0].body", "not_contains", ""), "fail"),
         (expect("responses[1].status", "one_of", [500, 502]), "fail"),
         (expect("origin.requests[0].target", "matches", r"^/x$"), "pass"),
         (expect("responses[1].status", "matches", r"5\d\d"), "fail"),
