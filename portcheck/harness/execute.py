@@ -46,7 +46,7 @@ def execute(scenario: Scenario, engine: Runnable) -> Observation:
         if scenario.kind == "client":
             observation = run_client(scenario, engine, env)
         else:
-            observation = run_server(scenario, engine, env, origin.url if origin else "")
+            observation = run_server(scenario, engine, env, origin)
         if origin is not None:
             observation.origin_requests = origin.recorded()
             # Each run has its own origin port: the judge replaces these to compare runs.
@@ -82,7 +82,9 @@ def run_client(scenario: Scenario, engine: Runnable, env: dict[str, str]) -> Obs
     return observation
 
 
-def run_server(scenario: Scenario, engine: Runnable, env: dict[str, str], origin_url: str) -> Observation:
+def run_server(
+    scenario: Scenario, engine: Runnable, env: dict[str, str], origin: OriginServer | None
+) -> Observation:
     invocation = engine.server(env)
     observation = Observation(kind="server")
     with processes.Server(invocation.argv, invocation.env, invocation.cwd) as server:
@@ -90,7 +92,7 @@ def run_server(scenario: Scenario, engine: Runnable, env: dict[str, str], origin
         if port is None or not processes.wait_accepting(HOST, port, scenario.timeout, server.alive):
             observation.failure, observation.message = startup_failure(engine, server, scenario.timeout)
         else:
-            observation.exchanges = drive(scenario, server, port, origin_url)
+            observation.exchanges = drive(scenario, server, port, origin)
         server.stop()
         observation.stdout, observation.stderr = server.output("stdout"), server.output("stderr")
     if port is not None:
@@ -98,13 +100,19 @@ def run_server(scenario: Scenario, engine: Runnable, env: dict[str, str], origin
     return observation
 
 
-def drive(scenario: Scenario, server: processes.Server, port: int, origin_url: str) -> list[Exchange]:
-    """Send the scripted requests one after another (or all at once), noting if the server survived each."""
-    requests = [with_origin(request, origin_url) for request in scenario.requests]
+def drive(
+    scenario: Scenario, server: processes.Server, port: int, origin: OriginServer | None
+) -> list[Exchange]:
+    """Send the scripted requests one after another (or all at once), noting if the server survived each.
+
+    A request with a `handshake` confirms to the origin when the driver has what it waits for.
+    """
+    requests = [with_origin(request, origin.url if origin else "") for request in scenario.requests]
     if not scenario.concurrent:
         exchanges = []
         for request in requests:
-            exchange = driver.send(request, HOST, port, timeout=scenario.timeout)
+            confirm = origin.confirm if origin is not None and request.handshake else None
+            exchange = driver.send(request, HOST, port, scenario.timeout, confirm)
             exchange.alive_after = still_alive(server, exchange)
             exchanges.append(exchange)
         return exchanges

@@ -7,7 +7,7 @@ field lines, so they read and write messages themselves with these helpers.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 
 from portcheck.model.observation import Framing, Header, decode_header, encode_header
@@ -25,14 +25,27 @@ class Incomplete(Exception):
 
 
 class Reader:
-    """Buffered reads from a socket: lines, exact lengths, or everything until close."""
+    """Buffered reads from a socket: lines, exact lengths, or everything until close.
 
-    def __init__(self, sock: socket.socket) -> None:
+    `on_body`, when set, is called once as soon as the first byte of a body is here (or the peer
+    closed first): a handshake, so that a server guest goes on only once its bytes were received.
+    """
+
+    def __init__(self, sock: socket.socket, on_body: Callable[[], None] | None = None) -> None:
         self.sock = sock
         self.buffer = bytearray()
         self.received_any = False
+        self.on_body = on_body
 
-    def _fill(self) -> bool:
+    def body_arriving(self) -> None:
+        """The body's bytes come next: wait for the first one (or the close), then call `on_body`."""
+        if self.on_body is not None:
+            while not self.buffer and self.fill():
+                pass
+            hook, self.on_body = self.on_body, None
+            hook()
+
+    def fill(self) -> bool:
         chunk = self.sock.recv(65536)
         if chunk:
             self.received_any = True
@@ -48,19 +61,19 @@ class Reader:
                 return line.rstrip(b"\r\n")
             if len(self.buffer) > MAX_LINE:
                 raise ValueError("line too long")
-            if not self._fill():
+            if not self.fill():
                 raise Incomplete(bytes(self.buffer))
 
     def exactly(self, size: int) -> bytes:
         while len(self.buffer) < size:
-            if not self._fill():
+            if not self.fill():
                 raise Incomplete(bytes(self.buffer))
         data = bytes(self.buffer[:size])
         del self.buffer[:size]
         return data
 
     def until_close(self) -> bytes:
-        while self._fill():
+        while self.fill():
             pass
         data = bytes(self.buffer)
         self.buffer.clear()
@@ -99,15 +112,23 @@ def read_fields(reader: Reader) -> list[Header]:
 
 
 def read_chunked(reader: Reader) -> tuple[bytes, list[Header]]:
-    """A chunked body and its trailer section."""
+    """A chunked body and its trailer section; cut short, Incomplete holds the content received."""
     body = bytearray()
-    while True:
-        size_line = reader.line()
-        size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
-        if size == 0:
-            return bytes(body), read_fields(reader)
-        body += reader.exactly(size)
-        reader.line()
+    try:
+        while True:
+            size_line = reader.line()
+            size = int(size_line.split(b";", 1)[0].strip() or b"0", 16)
+            if size == 0:
+                return bytes(body), read_fields(reader)
+            reader.body_arriving()
+            try:
+                body += reader.exactly(size)
+            except Incomplete as cut:
+                body += cut.partial  # the part of this chunk that arrived
+                raise
+            reader.line()
+    except Incomplete:
+        raise Incomplete(bytes(body)) from None
 
 
 def read_body(
@@ -119,8 +140,12 @@ def read_body(
         body, trailers = read_chunked(reader)
         return body, framing, trailers
     if framing == "content-length":
-        return reader.exactly(int(header_values(headers, "content-length")[0])), framing, []
+        length = int(header_values(headers, "content-length")[0])
+        if length:
+            reader.body_arriving()
+        return reader.exactly(length), framing, []
     if until_close:
+        reader.body_arriving()
         return reader.until_close(), "close", []
     return b"", "none", []
 

@@ -3,7 +3,9 @@
 It adds nothing of its own beyond framing (no Date, no Server), so a component that prints
 every header it sees stays deterministic. Besides answering, a scripted response can misbehave
 (`action`): reset the connection, close it, stall (until the client gives up, never for a fixed
-time), or do either in the middle of the body.
+time), or do either in the middle of the body. A `handshake` response is held until the request
+driver confirms it has received what a served guest sent (`confirm`): the guest waits on it
+instead of sleeping.
 """
 
 from __future__ import annotations
@@ -74,6 +76,8 @@ class OriginServer:
         self.origin = origin
         self.requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._confirmations = 0  # handshakes confirmed by the driver, not yet used by an answer
         family = socket.AF_INET6 if ":" in origin.host else socket.AF_INET
         self._listener = socket.socket(family, socket.SOCK_STREAM)
         self._connections: list[socket.socket] = []
@@ -116,9 +120,25 @@ class OriginServer:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def confirm(self) -> None:
+        """The driver has what the guest sent: one held `handshake` response may now be answered."""
+        with self._changed:
+            self._confirmations += 1
+            self._changed.notify_all()
+
+    def _await_confirmation(self) -> bool:
+        """Hold until the driver confirms (False if the origin closes first)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._confirmations > 0 or self._closed)
+            if self._closed:
+                return False
+            self._confirmations -= 1
+            return True
+
     def close(self) -> None:
-        with self._lock:
+        with self._changed:
             self._closed = True
+            self._changed.notify_all()
             connections = list(self._connections)
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)
@@ -197,4 +217,8 @@ class OriginServer:
             case "stall-mid-body":
                 connection.sendall(head + body[: len(body) // 2])
                 wait_for_close(connection)
+            case "handshake":
+                if self._await_confirmation():
+                    connection.sendall(head + body)
+                    return True
         return False

@@ -75,6 +75,7 @@ def compare_exchanges(
                 compare_headers(ours.headers, theirs.headers, at("headers"), options, result)
             patterns = options.normalize.body
             result.differ(at("body"), body_text(ours.body, patterns), body_text(theirs.body, patterns))
+            result.differ(at("extra"), body_text(ours.extra, patterns), body_text(theirs.extra, patterns))
             compare_trailers(ours.trailers, theirs.trailers, at("trailers"), options, result)
             transport_field(at("framing"), ours.framing, theirs.framing, options, result)
             transport_field(at("reason"), ours.reason, theirs.reason, options, result)

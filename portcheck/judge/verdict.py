@@ -6,7 +6,7 @@ from portcheck.judge.diff import Comparison, Options, compare
 from portcheck.judge.expectations import evaluate
 from portcheck.judge.normalize import with_placeholders
 from portcheck.model.observation import Observation
-from portcheck.model.report import Cell, CellVerdict, ScenarioResult, ScenarioVerdict
+from portcheck.model.report import Cell, CellVerdict, ScenarioResult, ScenarioVerdict, strongest_failure
 from portcheck.model.scenario import Scenario
 
 
@@ -39,6 +39,7 @@ def judge_scenario(
         comparison = None if skipped else compare(base, observation, options)
         cells[engine] = cell = judge_cell(observation, comparison)
         cell.expected, cell.expectations = evaluate(observation, scenario.expected)
+        cell.failed_level = strongest_failure(cell.expectations)
     return ScenarioResult(
         scenario.name,
         scenario.kind,

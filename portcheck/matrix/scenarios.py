@@ -12,8 +12,10 @@ from portcheck.matrix.toml import Table, describe
 from portcheck.model import fields
 from portcheck.model.scenario import (
     CHECKS,
+    HANDSHAKES,
     HEADER_ENCODINGS,
     KINDS,
+    LEVELS,
     ORIGIN_ACTIONS,
     Expectation,
     Normalize,
@@ -23,6 +25,7 @@ from portcheck.model.scenario import (
     ScriptedRequest,
 )
 
+EXPECTED_KEYS = ("field", "spec", "level", *CHECKS)
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 METHOD_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 5.6.2 token
 SCENARIO_KEYS = (
@@ -40,7 +43,7 @@ SCENARIO_KEYS = (
     "expected",
     "concurrent",
 )
-REQUEST_KEYS = ("method", "path", "headers", "body", "body_file", "header_encoding")
+REQUEST_KEYS = ("method", "path", "headers", "body", "body_file", "header_encoding", "host", "handshake")
 ORIGIN_KEYS = ("response", "refuse", "blackhole", "host")
 RESPONSE_KEYS = ("status", "headers", "body", "body_file", "trailers", "header_encoding", "action")
 
@@ -67,6 +70,8 @@ def parse_scenario(
         table.fail(
             "request", "only server scenarios take [[scenario.request]]; a client makes its own requests"
         )
+    origin = parse_origin(table)
+    check_handshakes(table, requests, origin)
     return Scenario(
         name=name,
         kind=kind,
@@ -76,7 +81,7 @@ def parse_scenario(
         source=source,
         build=build,
         env=parse_env(table),
-        origin=parse_origin(table),
+        origin=origin,
         requests=requests,
         normalize=parse_normalize(table),
         timeout=table.number("timeout", timeout),
@@ -139,6 +144,24 @@ def parse_origin(table: Table) -> Origin | None:
     return Origin(responses=tuple(responses), refuse=refuse, blackhole=blackhole, host=host)
 
 
+def check_handshakes(table: Table, requests: tuple[ScriptedRequest, ...], origin: Origin | None) -> None:
+    """A handshake needs both halves: a request that confirms, an origin response that waits."""
+    confirming = [index for index, request in enumerate(requests) if request.handshake]
+    waiting = origin is not None and any(response.action == "handshake" for response in origin.responses)
+    if confirming and not waiting:
+        table.fail(
+            f"request[{confirming[0]}].handshake",
+            'needs an [[scenario.origin.response]] with action = "handshake" for the guest to wait on',
+        )
+    if waiting and not confirming:
+        table.fail(
+            "origin.response",
+            'action = "handshake" waits for a [[scenario.request]] with handshake = "head", "body" or "end"',
+        )
+    if confirming and table.flag("concurrent"):
+        table.fail("concurrent", "handshakes confirm in order: they need the requests sent one after another")
+
+
 def parse_origin_response(response: Table) -> OriginResponse:
     status = response.get("status", int, "an integer status code", 200)
     if not 100 <= status <= 999:
@@ -154,30 +177,55 @@ def parse_origin_response(response: Table) -> OriginResponse:
     )
 
 
+LEVEL_EXPECTED = (
+    '"must", "should" or "may": the RFC 2119 strength of the rule the spec line states '
+    '(a WIT "must" is must); every expectation states one'
+)
+
+
 def parse_expected(table: Table) -> tuple[Expectation, ...]:
     found = []
     for index, item in enumerate(table.tables("expected")):
-        entry = Table(item, table.file, f"{table.where('expected')}[{index}]", ("field", "spec", *CHECKS))
-        field = entry.require("field", str, 'a field, such as "stdout" or "responses[0].status"')
+        entry = Table(item, table.file, f"{table.where('expected')}[{index}]", EXPECTED_KEYS)
+        field = entry.require(
+            "field", str, 'a field, such as "stdout", "responses[0].status" or "responses[*].status"'
+        )
         if problem := fields.problem_with(field):
             entry.fail("field", f"{problem}, got {field!r}")
         checks = [name for name in CHECKS if entry.has(name)]
         if len(checks) != 1:
             entry.fail("field", f"expected exactly one check among {', '.join(CHECKS)}")
         check = checks[0]
-        value = entry.data[check]
-        if check == "matches":
-            try:
-                re.compile(entry.require("matches", str, "a regular expression"))
-            except re.error as error:
-                entry.fail("matches", f"invalid regex: {error}")
-        if check == "one_of" and not isinstance(value, list):
-            entry.fail("one_of", f"expected a list of acceptable values, got {describe(value)}")
+        check_value(entry, check)
         spec = entry.require(
             "spec", str, "where the expected answer comes from (an RFC section or WIT doc line)"
         )
-        found.append(Expectation(field=field, check=check, value=value, spec=spec))
+        level = entry.require("level", str, LEVEL_EXPECTED)
+        if level not in LEVELS:
+            entry.fail("level", f"expected {LEVEL_EXPECTED}; got {level!r}")
+        found.append(Expectation(field=field, check=check, value=entry.data[check], spec=spec, level=level))
     return tuple(found)
+
+
+def check_value(entry: Table, check: str) -> None:
+    """The value a check compares with has the shape that check needs."""
+    value = entry.data[check]
+    if check == "matches":
+        try:
+            re.compile(entry.require("matches", str, "a regular expression"))
+        except re.error as error:
+            entry.fail("matches", f"invalid regex: {error}")
+    if check == "one_of" and not isinstance(value, list):
+        entry.fail("one_of", f"expected a list of acceptable values, got {describe(value)}")
+    if check == "absent":
+        entry.get("absent", bool, "true (the field has no value) or false (it has one)")
+    if check == "between" and not (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(bound, int | float) and not isinstance(bound, bool) for bound in value)
+        and value[0] <= value[1]
+    ):
+        entry.fail("between", f"expected [low, high], two numbers with low <= high, got {describe(value)}")
 
 
 def parse_request(request: Table) -> ScriptedRequest:
@@ -193,6 +241,8 @@ def parse_request(request: Table) -> ScriptedRequest:
         headers=request.pairs("headers"),
         body=request.body("body"),
         header_encoding=request.one_of("header_encoding", HEADER_ENCODINGS, "utf-8"),
+        host=request.flag("host", True),
+        handshake=request.one_of("handshake", HANDSHAKES, "") if request.has("handshake") else None,
     )
 
 

@@ -5,9 +5,11 @@
     responses[0]                             origin.requests[1]          (a whole item)
     responses[0].status                      origin.requests[1].method
     responses[0].headers[set-cookie]         origin.requests[1].trailers[x-sum]
+    responses[*].status                      origin.requests[*].headers[host]   (every item)
 
 Differences, expectations, `[[known]]` entries, `portcheck show` and every report use these
-names, built and read only here.
+names, built and read only here. `[*]` (every item) is for what a person writes: an expectation
+checks it on each item, a `[[known]]` entry covers each item; the diff never produces it.
 """
 
 from __future__ import annotations
@@ -22,26 +24,38 @@ RESPONSES = "responses"
 ORIGIN_REQUESTS = "origin.requests"
 TOP_FIELDS = ("stdout", "stderr", "exit_code", "failure")
 ITEM_FIELDS = {
-    RESPONSES: ("status", "reason", "body", "framing", "failure", "alive_after", "headers", "trailers"),
+    RESPONSES: (
+        "status",
+        "reason",
+        "body",
+        "framing",
+        "failure",
+        "alive_after",
+        "headers",
+        "trailers",
+        "extra",
+    ),
     ORIGIN_REQUESTS: ("method", "target", "body", "framing", "headers", "trailers"),
 }
 NAMED_FIELDS = ("headers", "trailers")  # the attributes that take a [name]
 GRAMMAR = re.compile(
     r"^(?P<top>stdout|stderr|exit_code|failure)$"
     r"|^(?P<group>responses|origin\.requests)\.count$"
-    r"|^(?P<item>responses|origin\.requests)\[(?P<index>\d+)\]"
+    r"|^(?P<item>responses|origin\.requests)\[(?P<index>\d+|\*)\]"
     r"(?:\.(?P<attr>[a-z_]+)(?:\[(?P<name>[^\]]+)\])?)?$"
 )
 MISSING = "(not observed)"  # the value of a field the observation does not have
+EVERY = "*"  # the index that stands for every item of a group
 
 
 @dataclass(frozen=True)
 class FieldPath:
     top: str | None = None  # stdout, stderr, exit_code, failure
     group: str | None = None  # responses or origin.requests: set for a count, an item or its parts
-    index: int | None = None  # None: the group's count
+    index: int | None = None  # None: the group's count (or, with `every`, each item)
     attr: str | None = None  # None: the whole item
     name: str | None = None  # a header or trailer name
+    every: bool = False  # [*]: the same field of every item
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -77,7 +91,14 @@ def parse(path: str) -> FieldPath:
         return FieldPath(top=found["top"])
     if found["group"]:
         return FieldPath(group=found["group"])
-    return FieldPath(group=found["item"], index=int(found["index"]), attr=found["attr"], name=found["name"])
+    every = found["index"] == EVERY
+    index = None if every else int(found["index"])
+    return FieldPath(group=found["item"], index=index, attr=found["attr"], name=found["name"], every=every)
+
+
+def is_every(path: str) -> bool:
+    """Whether `path` names a field of every item (`responses[*].status`)."""
+    return parse(path).every
 
 
 def problem_with(path: str, whole_items: bool = False) -> str | None:
@@ -93,7 +114,11 @@ def problem_with(path: str, whole_items: bool = False) -> str | None:
 
 
 def covers(outer: str, inner: str) -> bool:
-    """Whether `inner` is `outer` or a part of it: responses[0] covers responses[0].headers[a]."""
+    """Whether `inner` is `outer` or a part of it: responses[0] covers responses[0].headers[a], and
+    responses[*].status covers responses[2].status."""
+    if f"[{EVERY}]" in outer:
+        pattern = re.escape(outer).replace(re.escape(f"[{EVERY}]"), r"\[(?:\d+|\*)\]")
+        return re.fullmatch(pattern + r"(?:[.\[].*)?", inner) is not None
     return inner == outer or inner.startswith((outer + ".", outer + "["))
 
 
@@ -117,7 +142,7 @@ def item_value(entry: Exchange | RecordedRequest, attr: str, name: str | None) -
     if attr in NAMED_FIELDS:
         return header_lines(getattr(entry, attr), name)
     value = getattr(entry, attr)
-    if attr == "body":
+    if attr in ("body", "extra"):
         return None if value is None else value.decode("utf-8", "surrogateescape")
     return value
 
@@ -127,12 +152,20 @@ def items(observation: Observation, group: str) -> list[Any]:
 
 
 def value_at(observation: Observation, path: str) -> Any:
-    """The value a path names in an observation: what expectations check."""
+    """The value a path names in an observation: what expectations check.
+
+    For a path with [*], the list of that field's values, one per item (empty if there are none).
+    """
     where = parse(path)
     if where.top:
         return getattr(observation, where.top)
     assert where.group is not None
     found = items(observation, where.group)
+    if where.every:
+        return [
+            entry.to_json() if where.attr is None else item_value(entry, where.attr, where.name)
+            for entry in found
+        ]
     if where.index is None:
         return len(found)
     if where.index >= len(found):

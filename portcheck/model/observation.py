@@ -121,6 +121,9 @@ class Exchange:
     failure: TransportFailure | None = None
     detail: str | None = None  # what the failure was, in the words of the code that saw it
     alive_after: bool = True
+    # After a response that has no body (HEAD, 204, 304): the bytes that came after its head
+    # (none belong there); None for other responses.
+    extra: bytes | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,6 +137,7 @@ class Exchange:
             "failure": self.failure,
             "detail": self.detail,
             "alive_after": self.alive_after,
+            "extra": body_to_json(self.extra),
         }
 
     @classmethod
@@ -149,6 +153,7 @@ class Exchange:
             failure=data["failure"],
             detail=data.get("detail"),
             alive_after=data["alive_after"],
+            extra=body_from_json(data.get("extra")),
         )
 
 
@@ -185,6 +190,8 @@ class Observation:
                 exchange.headers = map_values(exchange.headers, change)
             if exchange.body is not None:
                 exchange.body = map_bytes(exchange.body, change)
+            if exchange.extra is not None:
+                exchange.extra = map_bytes(exchange.extra, change)
         for request in self.origin_requests:
             request.target = change(request.target)
             request.headers = map_values(request.headers, change)

@@ -44,6 +44,8 @@ def exchange_fields(index: int, exchange: Exchange, out: Projection) -> None:
     lines_by_name(at("headers"), exchange.headers, out)
     if exchange.body is not None:
         out[at("body")] = text(exchange.body)
+    if exchange.extra is not None:
+        out[at("extra")] = text(exchange.extra)
     if exchange.framing is not None:
         out[at("framing")] = exchange.framing
     if exchange.trailers:

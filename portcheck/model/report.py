@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from portcheck.model.observation import Observation
-from portcheck.model.scenario import Known, Shard
+from portcheck.model.scenario import LEVELS, Known, Shard
 
 CellVerdict = Literal["baseline", "same", "differs", "known", "error", "skipped"]
 ScenarioVerdict = Literal["portable", "known", "diverges", "error"]
-Outcome = Literal["pass", "fail"] | None  # does the spec's expected answer hold? None: nothing to check
+# Does the spec's expected answer hold? "fail" when a MUST or a SHOULD does not (an unmet MAY is an
+# option the engine did not take); None: nothing to check.
+Outcome = Literal["pass", "fail"] | None
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Checked:
     observed: Any
     spec: str
     holds: bool
+    level: str = "must"  # must, should or may (model/scenario.py LEVELS)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,8 +48,20 @@ class Checked:
             "expected": self.expected,
             "observed": self.observed,
             "spec": self.spec,
+            "level": self.level,
             "holds": self.holds,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Checked:
+        """Reports written before levels existed held only MUSTs."""
+        return cls(**{"level": "must", **data})
+
+
+def strongest_failure(checked: list[Checked]) -> str | None:
+    """The strongest level (must, then should, then may) among the expectations that do not hold."""
+    failing = {entry.level for entry in checked if not entry.holds}
+    return next((level for level in LEVELS if level in failing), None)
 
 
 @dataclass
@@ -60,6 +75,7 @@ class Cell:
     reason: str | None = None  # why the engine skipped this scenario
     expected: Outcome = None  # does the spec's expected answer hold on this engine?
     expectations: list[Checked] = field(default_factory=list)
+    failed_level: str | None = None  # the strongest level among the expectations that do not hold
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,11 +87,13 @@ class Cell:
             "known": [entry.to_json() for entry in self.known],
             "reason": self.reason,
             "expected": self.expected,
+            "failed_level": self.failed_level,
             "expectations": [checked.to_json() for checked in self.expectations],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Cell:
+        expectations = [Checked.from_json(item) for item in data.get("expectations", [])]
         return cls(
             verdict=data["verdict"],
             differences=[Difference(**item) for item in data["differences"]],
@@ -85,7 +103,8 @@ class Cell:
             known=[Known(**item) for item in data.get("known", [])],
             reason=data.get("reason"),
             expected=data.get("expected"),
-            expectations=[Checked(**item) for item in data.get("expectations", [])],
+            expectations=expectations,
+            failed_level=data.get("failed_level", strongest_failure(expectations)),
         )
 
 

@@ -15,9 +15,13 @@ KINDS: tuple[Kind, ...] = ("client", "server")
 DEFAULT_TIMEOUT = 30.0
 Pairs = tuple[tuple[str, str], ...]
 # What the origin does with a request, beyond answering it (see harness/origin.py).
-ORIGIN_ACTIONS = ("respond", "reset", "close", "close-mid-body", "stall", "stall-mid-body")
+ORIGIN_ACTIONS = ("respond", "reset", "close", "close-mid-body", "stall", "stall-mid-body", "handshake")
+# When the driver tells the origin it has what a server sent (see ScriptedRequest.handshake).
+HANDSHAKES = ("head", "body", "end")
 HEADER_ENCODINGS = ("utf-8", "latin-1")
-CHECKS = ("equals", "contains", "not_contains", "matches", "one_of")
+CHECKS = ("equals", "contains", "not_contains", "matches", "one_of", "absent", "between")
+# How strong the rule an expectation cites is (RFC 2119); a WIT doc line's "must" is must.
+LEVELS = ("must", "should", "may")
 
 
 def plain(value: Any) -> Any:
@@ -83,6 +87,12 @@ class ScriptedRequest:
     headers: Pairs = ()
     body: bytes = b""
     header_encoding: str = "utf-8"
+    host: bool = True  # add a Host header when `headers` has none; false sends none at all
+    # Once the response head ("head"), the first bytes of its body ("body") or all of it ("end")
+    # arrived (or, in any case, the exchange is over), the driver lets the origin answer one
+    # request it holds (an origin response with action = "handshake"): a guest waits on that
+    # instead of sleeping, so what it flushed is on the wire before its next step.
+    handshake: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ScriptedRequest:
@@ -93,10 +103,11 @@ class ScriptedRequest:
 class Expectation:
     """What the spec says should be observed in one field, on every engine."""
 
-    field: str
+    field: str  # a field path; with [*], checked on every item (model/fields.py)
     check: str  # one of CHECKS
     value: Any
     spec: str  # where the answer comes from: an RFC section or a WIT doc line
+    level: str  # one of LEVELS: the strength of that rule
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,8 @@ the same engines and scenarios reproduces it byte for byte; a test holds the fil
 from __future__ import annotations
 
 from portcheck import __version__
-from portcheck.model.report import Cell, Report, ScenarioResult
+from portcheck.model.report import Cell, Checked, Report, ScenarioResult
+from portcheck.model.scenario import LEVELS
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.markdown import code
 from portcheck.reports.words import difference_lines, engines_line, expectation_text, partial_line, summary
@@ -39,8 +40,9 @@ def divergence(result: ScenarioResult, engine: str, cell: Cell, baseline: str) -
     return [*lines, "", reproduce(result, engine), ""]
 
 
-def section(result: ScenarioResult) -> list[str]:
-    return [f"### {code(result.name)} ({result.kind})", "", result.description.strip().replace("\n", " "), ""]
+def section(result: ScenarioResult, depth: str = "###") -> list[str]:
+    description = result.description.strip().replace("\n", " ")
+    return [f"{depth} {code(result.name)} ({result.kind})", "", description, ""]
 
 
 def divergences(report: Report) -> list[str]:
@@ -56,18 +58,41 @@ def divergences(report: Report) -> list[str]:
     return lines if len(lines) > 2 else [*lines, "None.", ""]
 
 
+# Spec violations are grouped by the strength of the rule broken (RFC 2119).
+LEVEL_SECTIONS = {
+    "must": ("MUST: requirements not met", "The engine does what the spec forbids, or not what it requires."),
+    "should": (
+        "SHOULD: recommendations not followed",
+        "The spec recommends otherwise; an engine may have a reason, but it should be a deliberate one.",
+    ),
+    "may": ("MAY: options not taken", "The spec allows this; the engine chose not to. Not a violation."),
+}
+
+
+def failing_at(cell: Cell, level: str) -> list[Checked]:
+    return [checked for checked in cell.expectations if not checked.holds and checked.level == level]
+
+
+def level_section(report: Report, level: str) -> list[str]:
+    title, meaning = LEVEL_SECTIONS[level]
+    lines = [f"### {title}", "", meaning, ""]
+    for result in report.scenarios:
+        failing = [(engine, failing_at(cell, level)) for engine, cell in result.cells.items()]
+        failing = [(engine, checks) for engine, checks in failing if checks]
+        if failing:
+            lines += section(result, "####")
+            for engine, checks in failing:
+                for checked in checks:
+                    lines += [f"- {engine}: {code(expectation_text(checked))}", f"  ({checked.spec})"]
+                lines += ["", reproduce(result, engine), ""]
+    return lines if len(lines) > 4 else [*lines, "None.", ""]
+
+
 def violations(report: Report) -> list[str]:
     lines = ["## Spec violations", ""]
-    for result in report.scenarios:
-        failing = [(e, c) for e, c in result.cells.items() if c.expected == "fail"]
-        if failing:
-            lines += section(result)
-            for engine, cell in failing:
-                for checked in cell.expectations:
-                    if not checked.holds:
-                        lines += [f"- {engine}: {code(expectation_text(checked))}", f"  ({checked.spec})"]
-                lines += ["", reproduce(result, engine), ""]
-    return lines if len(lines) > 2 else [*lines, "None.", ""]
+    for level in LEVELS:
+        lines += level_section(report, level)
+    return lines
 
 
 def errors(report: Report) -> list[str]:
@@ -85,13 +110,17 @@ def errors(report: Report) -> list[str]:
 def spec_summary(report: Report) -> str:
     checked = [result for result in report.scenarios if any(c.expected for c in result.cells.values())]
     holding = [result for result in checked if all(c.expected != "fail" for c in result.cells.values())]
-    per_engine = ", ".join(
-        f"{engine.name} {sum(1 for r in report.scenarios if r.cells[engine.name].expected == 'fail')}"
-        for engine in report.engines
-    )
+
+    def per_engine(level: str) -> str:
+        return ", ".join(
+            f"{engine.name} {sum(1 for r in report.scenarios if r.cells[engine.name].failed_level == level)}"
+            for engine in report.engines
+        )
+
     return (
         f"{len(checked)} scenarios state the spec's expected answer; it holds on every engine in "
-        f"{len(holding)}. Scenarios where it fails, per engine: {per_engine}."
+        f"{len(holding)}. Scenarios where a MUST fails, per engine: {per_engine('must')}; where only a "
+        f"SHOULD fails: {per_engine('should')}."
     )
 
 

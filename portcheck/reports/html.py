@@ -13,7 +13,9 @@ from portcheck.model.scenario import Known
 from portcheck.reports.html_sides import anchor, esc, pre, side_by_side
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
+    SPEC_LEGEND,
     cell_label,
+    check_words,
     clean,
     difference_fields,
     difference_lines,
@@ -47,6 +49,7 @@ ol.headers { margin: 0; padding-left: 1.6em; font: 12px/1.4 ui-monospace, monosp
 td.diff, li.diff { background: #ffebe9; box-shadow: inset 3px 0 #cf222e; }
 td.diff-base { box-shadow: inset 3px 0 #0969da; }
 .pass { color: #1a7f37; font-weight: bold; } .fail { color: #cf222e; font-weight: bold; }
+.fail-should { color: #9a6700; font-weight: bold; } .fail-may { color: #6e7781; }
 .matrix a { color: inherit; display: block; text-decoration: none; }
 .partial { background: #ffd8d3; padding: 0.5em 1em; border-left: 4px solid #cf222e; }
 """
@@ -139,7 +142,7 @@ def matrix_cell(result: ScenarioResult, engine: str) -> str:
 
 def legend(report: Report) -> str:
     items = [f'<li><span class="badge {css}">{label}</span> {text}</li>' for css, label, text in LEGEND]
-    items.append("<li>✓ / ✗ the spec's expected answer holds / does not hold on that engine</li>")
+    items.append(f"<li>{esc(SPEC_LEGEND)}</li>")
     items.append(f"<li>Marked fields in a scenario's observations differ from {esc(report.baseline)}.</li>")
     return f"<h3>Legend</h3>\n<ul>{''.join(items)}</ul>"
 
@@ -198,18 +201,21 @@ def expectations_block(result: ScenarioResult) -> str:
     if not rows:
         return ""
     head = "".join(
-        f"<th>{name}</th>" for name in ("engine", "field", "check", "expected", "observed", "", "spec")
+        f"<th>{name}</th>" for name in ("engine", "field", "check", "observed", "", "level", "spec")
     )
     return "<h3>The spec's expected answer</h3>\n" + table(head, rows)
 
 
 def expectation_row(engine: str, checked: Checked) -> str:
+    """One check: a failed MUST is marked fail, a failed SHOULD or MAY in a weaker colour."""
     outcome = "pass" if checked.holds else "fail"
-    values = [shortened(value_text(v), MAX_VALUE) for v in (checked.expected, checked.observed)]
+    css = outcome if checked.holds or checked.level == "must" else f"fail-{checked.level}"
+    asked = shortened(check_words(checked), MAX_VALUE)
+    observed = shortened(value_text(checked.observed), MAX_VALUE)
     return (
-        f"<tr><th>{esc(engine)}</th><td><code>{esc(checked.field)}</code></td><td>{esc(checked.check)}</td>"
-        + "".join(f"<td><code>{esc(value)}</code></td>" for value in values)
-        + f'<td class="{outcome}">{outcome}</td><td>{esc(checked.spec)}</td></tr>\n'
+        f"<tr><th>{esc(engine)}</th><td><code>{esc(checked.field)}</code></td><td><code>{esc(asked)}</code></td>"
+        f'<td><code>{esc(observed)}</code></td><td class="{css}">{outcome}</td>'
+        f"<td>{esc(checked.level.upper())}</td><td>{esc(checked.spec)}</td></tr>\n"
     )
 
 

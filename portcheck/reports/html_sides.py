@@ -147,6 +147,8 @@ def exchange_rows(where: str, exchanges: dict[str, Exchange | None], marks: dict
         rows.append(
             Row("trailers", at("trailers"), header_cells(exchanges, "trailers", at("trailers"), marks))
         )
+    if any(x and x.extra is not None for x in exchanges.values()):
+        rows.append(Row("after the head", at("extra"), per_engine(exchanges, lambda x: body_html(x.extra))))
     if any(x and x.failure for x in exchanges.values()):
         rows.append(Row("failure", where, per_engine(exchanges, failure_text)))
     rows.append(Row("alive after", at("alive_after"), per_engine(exchanges, lambda x: esc(x.alive_after))))

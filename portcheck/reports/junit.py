@@ -77,7 +77,7 @@ def add_testcase(
     seconds = observation.seconds if observation else 0.0
     case = child(suite, "testcase", classname=f"portcheck.{result.name}", name=engine, time=f"{seconds:.3f}")
     if cell.expected is not None:
-        add_properties(case, {"expected": cell.expected})
+        add_properties(case, {"expected": cell.expected, "failed_level": cell.failed_level or ""})
     add_outcome(case, cell, (baseline, engine))
     out = system_out(cell_notes(cell, (baseline, engine)), observation.stdout if observation else "")
     if out:

@@ -12,6 +12,8 @@ import re
 from portcheck.model.report import Cell, Report, ScenarioResult
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
+    FAILED_MARKS,
+    LEVEL_WORDS,
     cell_label,
     clean,
     difference_lines,
@@ -29,7 +31,8 @@ SYMBOLS = {"baseline": "🔵", "same": "✅", "differs": "❌", "known": "📌",
 SCENARIO_SYMBOLS = {"portable": "✅", "known": "📌", "diverges": "❌", "error": "⚠️"}
 LEGEND = (
     "🔵 baseline · ✅ same as the baseline · ❌ differs · 📌 known divergence · ⚠️ error (class) · "
-    "⏭️ skipped · ✓ / ✗ the spec's expected answer holds / does not hold on that engine"
+    "⏭️ skipped · ✓ / ✗ / (✗) the spec's expected answer holds / a MUST does not hold / only a SHOULD "
+    "does not hold on that engine (a MAY not taken is listed below the table, marked ○)"
 )
 MAX_BLOCK_LINES = 200  # a job summary has a size limit; the JSON report keeps everything
 MAX_VALUE = 300
@@ -131,7 +134,7 @@ def cell_mark(entry: Cell) -> str:
 
 def needs_details(result: ScenarioResult) -> bool:
     cells = result.cells.values()
-    return result.verdict != "portable" or any(c.expected == "fail" or c.verdict == "skipped" for c in cells)
+    return result.verdict != "portable" or any(c.failed_level or c.verdict == "skipped" for c in cells)
 
 
 def scenario_section(result: ScenarioResult, baseline: str) -> list[str]:
@@ -157,7 +160,8 @@ def remarks(result: ScenarioResult) -> list[str]:
         for checked in entry.expectations:
             if not checked.holds:
                 what = code(expectation_text(checked))
-                items.append(f"- ✗ **{text(engine)}** does not meet the spec: {what} ({text(checked.spec)})")
+                mark, words = FAILED_MARKS[checked.level], LEVEL_WORDS[checked.level]
+                items.append(f"- {mark} **{text(engine)}** {words}: {what} ({text(checked.spec)})")
         for known in dict.fromkeys(entry.known):
             where = f" {link(known.link)}" if known.link else ""
             items.append(f"- 📌 **{text(engine)}** known divergence: {text(known.reason)}{where}")

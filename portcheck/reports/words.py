@@ -48,8 +48,26 @@ def difference_lines(field: str, baseline: Any, engine: Any, names: tuple[str, s
     ]
 
 
-SPEC_MARKS = {"pass": " ✓", "fail": " ✗", None: ""}
-SPEC_LEGEND = "✓ / ✗: the spec's expected answer holds / does not hold on that engine"
+# A cell's spec mark: the strongest level among the expectations that do not hold decides. An
+# unmet MAY is an option the engine did not take: not marked, but listed with the details.
+SPEC_MARKS = {"must": "✗", "should": "(✗)", "may": "✓", None: "✓"}
+SPEC_LEGEND = (
+    "✓ / ✗ / (✗): the spec's expected answer holds / a MUST does not hold / only a SHOULD does not "
+    "hold on that engine; a MAY the engine does not take is listed in the details, not marked"
+)
+# The mark of one failed expectation, by level, where expectations are listed one by one.
+FAILED_MARKS = {"must": "✗", "should": "(✗)", "may": "○"}
+# How a failed expectation of each level is put in words.
+LEVEL_WORDS = {
+    "must": "does not meet the spec (MUST)",
+    "should": "does not follow the spec's recommendation (SHOULD)",
+    "may": "does not take an option the spec allows (MAY)",
+}
+
+
+def spec_mark(cell: Cell) -> str:
+    """✓, ✗ or (✗) for a cell whose expectations were checked; empty when there were none."""
+    return "" if cell.expected is None else SPEC_MARKS[cell.failed_level]
 
 
 def cell_label(cell: Cell) -> str:
@@ -59,29 +77,36 @@ def cell_label(cell: Cell) -> str:
         label = f"error ({cell.error_class})"
     else:
         label = cell.verdict
-    return label + SPEC_MARKS[cell.expected]
+    mark = spec_mark(cell)
+    return f"{label} {mark}" if mark else label
 
 
 def shortened(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def check_words(checked: Checked) -> str:
+    """What an expectation asks, in words: `equals 200`, `is absent`, `between 100 and 599`."""
+    if checked.check == "absent":
+        return "is absent" if checked.expected else "is present"
+    if checked.check == "between":
+        low, high = checked.expected
+        return f"between {low} and {high}"
+    return f"{checked.check.replace('_', ' ')} {shortened(value_text(checked.expected))}"
+
+
 def expectation_text(checked: Checked) -> str:
     """`field check expected, observed ...`: one line, long values cut short."""
-    check = checked.check.replace("_", " ")
-    return (
-        f"{checked.field} {check} {shortened(value_text(checked.expected))}, "
-        f"observed {shortened(value_text(checked.observed))}"
-    )
+    return f"{checked.field} {check_words(checked)}, observed {shortened(value_text(checked.observed))}"
 
 
 def spec_failures(result: ScenarioResult) -> list[str]:
-    """Each expectation that does not hold, per engine, with the spec it comes from."""
+    """Each expectation that does not hold, per engine, with its level and the spec it comes from."""
     lines = []
     for engine, cell in result.cells.items():
         for checked in cell.expectations:
             if not checked.holds:
-                lines.append(f"{engine} does not meet the spec: {expectation_text(checked)}")
+                lines.append(f"{engine} {LEVEL_WORDS[checked.level]}: {expectation_text(checked)}")
                 lines.append(f"  ({checked.spec})")
     return lines
 
@@ -170,7 +195,7 @@ def difference_fields(cell: Cell) -> str:
 def failed_expectations(cell: Cell) -> list[str]:
     """The expectations of one cell that do not hold, one line each, with the spec they come from."""
     return [
-        f"does not meet the spec: {expectation_text(checked)} ({checked.spec})"
+        f"{LEVEL_WORDS[checked.level]}: {expectation_text(checked)} ({checked.spec})"
         for checked in cell.expectations
         if not checked.holds
     ]

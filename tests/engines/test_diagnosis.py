@@ -21,6 +21,16 @@ Caused by:
 Stack backtrace:
    0: wasmtime_internal_core::error::backtrace::capture
 """
+WASMTIME_HOST_TRAP = """Error: failed to run main module `/home/me/.cache/portcheck/wasmtime/ee95.cwasm`
+
+Caused by:
+    0: failed to invoke `run` function
+    1: error while executing at wasm backtrace:
+    0: 0x120c404 - componentize_py_runtime.wasm!componentize_py_runtime::__pyfunction_drop_resource
+    1: 0x121a354 - componentize_py_runtime.wasm!pyo3::impl_::trampoline::fastcall_cfunction_with_keywords
+   13: 0x125ca2e - <unknown>!wasi:cli/run@0.2.12#run
+    2: resource has children
+"""
 WASMTIME_NO_RUN = """Error: failed to run main module `s.wasm`
 
 Caused by:
@@ -61,6 +71,7 @@ JCO_HOST_BUG = (
     ("stderr", "returncode", "failure", "words"),
     [
         (WASMTIME_TRAP, 1, "trap", "wasm trap: wasm `unreachable` instruction executed"),
+        (WASMTIME_HOST_TRAP, 1, "trap", "resource has children"),
         (WASMTIME_NO_RUN, 1, "instantiate", "no exported instance named `wasi:cli/run@0.2.12`"),
         (WASMTIME_LINK, 1, "instantiate", "a matching implementation was not found in the linker"),
         ("", 1, None, None),  # the guest chose its exit status

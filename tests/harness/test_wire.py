@@ -6,6 +6,8 @@ import errno
 import socket
 import threading
 
+import pytest
+
 from portcheck.harness import driver
 from portcheck.harness.http1 import Reader, read_head
 from portcheck.harness.origin import OriginServer
@@ -196,3 +198,103 @@ def test_origin_on_ipv6_loopback() -> None:
             while chunk := sock.recv(65536):
                 data += chunk
     assert data.endswith(b"\r\n\r\nsix")
+
+
+def test_driver_keeps_the_chunks_that_arrived_before_the_connection_closed() -> None:
+    port, _ = serve_once(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n5\r\ncd")
+    exchange = driver.send(ScriptedRequest("GET", "/"), "127.0.0.1", port, timeout=10)
+    assert (exchange.failure, exchange.body, exchange.framing) == ("incomplete", b"abcd", "chunked")
+
+
+def test_driver_sends_no_host_when_told() -> None:
+    port, seen = serve_once(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    exchange = driver.send(ScriptedRequest("GET", "/", host=False), "127.0.0.1", port, timeout=10)
+    assert seen == [b"GET / HTTP/1.1|"] and exchange.status == 400
+
+
+READ = b""  # a step of serve_script: read the next request head
+
+
+def serve_script(steps: list[bytes | threading.Event]) -> int:
+    """A raw TCP peer: reads a request head, then per step sends bytes, reads a head (READ) or waits
+    for the event, then closes."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def play() -> None:
+        connection, _ = listener.accept()
+        with connection, listener:
+            reader = Reader(connection)
+            read_head(reader)
+            for step in steps:
+                if isinstance(step, threading.Event):
+                    step.wait(timeout=10)
+                elif step == READ:
+                    read_head(reader)
+                else:
+                    connection.sendall(step)
+
+    threading.Thread(target=play, daemon=True).start()
+    return listener.getsockname()[1]
+
+
+def test_driver_records_bytes_after_a_head_without_body() -> None:
+    # The server smuggles bytes after a HEAD head; the driver asks again and stops at the next status line.
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+    port = serve_script([head + b"hello", READ, head])
+    exchange = driver.send(ScriptedRequest("HEAD", "/"), "127.0.0.1", port, timeout=10)
+    assert (exchange.status, exchange.body, exchange.framing, exchange.extra) == (200, b"", "none", b"hello")
+    port, _ = serve_once(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\nsmuggled")
+    assert driver.send(ScriptedRequest("GET", "/"), "127.0.0.1", port, timeout=10).extra == b"smuggled"
+    port, _ = serve_once(b"HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\n\r\n")
+    assert driver.send(ScriptedRequest("GET", "/"), "127.0.0.1", port, timeout=10).extra == b""
+
+
+@pytest.mark.parametrize("when", ["head", "body"])
+def test_driver_confirms_once_the_awaited_bytes_arrived(when: str) -> None:
+    # The peer sends the rest only after the driver confirmed: without the handshake this would hang.
+    confirmed = threading.Event()
+    head = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+    steps: list[bytes | threading.Event] = (
+        [head, confirmed, b"5\r\nfirst\r\n0\r\n\r\n"]
+        if when == "head"
+        else [head + b"5\r\nfirst\r\n", confirmed, b"4\r\nrest\r\n0\r\n\r\n"]
+    )
+    calls: list[str] = []
+    port = serve_script(steps)
+    request = ScriptedRequest("GET", "/", handshake=when)
+    exchange = driver.send(
+        request, "127.0.0.1", port, 10, confirm=lambda: (calls.append(when), confirmed.set())
+    )
+    assert exchange.failure is None and exchange.body in (b"first", b"firstrest") and calls == [when]
+
+
+def test_driver_confirms_at_the_end_and_even_when_nothing_came() -> None:
+    calls: list[str] = []
+    port, _ = serve_once(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    request = ScriptedRequest("GET", "/", handshake="end")
+    assert driver.send(request, "127.0.0.1", port, 10, confirm=lambda: calls.append("end")).body == b"ok"
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]
+    refused = driver.send(
+        ScriptedRequest("GET", "/", handshake="body"), "127.0.0.1", port, 10, lambda: calls.append("x")
+    )
+    assert refused.failure == "refused" and calls == ["end", "x"]
+
+
+def test_origin_holds_a_handshake_answer_until_the_driver_confirms() -> None:
+    with OriginServer(one_response(body=b"go", action="handshake")) as origin:
+        host, port = origin.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(GET_CLOSE)
+            sock.settimeout(0.3)
+            with pytest.raises(TimeoutError):
+                sock.recv(1)
+            origin.confirm()
+            sock.settimeout(10)
+            data = b""
+            while chunk := sock.recv(65536):
+                data += chunk
+        assert data.endswith(b"Content-Length: 2\r\n\r\ngo")
+        held = socket.create_connection((host, int(port)), timeout=10)
+        held.sendall(GET_CLOSE)  # never confirmed: closing the origin must still end its thread
+    held.close()

@@ -197,3 +197,47 @@ def test_engine_tables_define_variants(tmp_path: Path) -> None:
     assert dict(lts.options) == {"version": "36.0.9", "compiler": "winch", "flags": ("-O", "opt-level=0")}
     assert (bun.type, dict(bun.options)) == ("jco", {"runtime": "bun", "runtime_version": "1.4.5"})
     assert (jco.type, jco.options) == ("jco", ())
+
+
+SERVER_A = ONE_ENGINE + SCENARIO_A + 'kind = "server"\nsource = "hello_client.wat"\n'
+HELD = '[[scenario.origin.response]]\naction = "handshake"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            SERVER_A + '[[scenario.request]]\nhandshake = "body"\n',
+            'request[0].handshake: needs an [[scenario.origin.response]] with action = "handshake"',
+        ),
+        (
+            SERVER_A + "[[scenario.request]]\n" + HELD,
+            'scenario "a".origin.response: action = "handshake" waits for a [[scenario.request]]',
+        ),
+        (
+            SERVER_A + 'concurrent = true\n[[scenario.request]]\nhandshake = "end"\n' + HELD,
+            'scenario "a".concurrent: handshakes confirm in order',
+        ),
+        (
+            SERVER_A + '[[scenario.request]]\nhandshake = "soon"\n' + HELD,
+            "scenario \"a\".request[0].handshake: expected one of 'head', 'body', 'end', got 'soon'",
+        ),
+        (
+            SERVER_A + '[[scenario.request]]\nhost = "no"\n',
+            'scenario "a".request[0].host: expected true or false',
+        ),
+    ],
+)
+def test_handshakes_and_host_are_checked(tmp_path: Path, text: str, expected: str) -> None:
+    assert expected in problem(tmp_path, text)
+
+
+def test_requests_read_host_and_handshake(tmp_path: Path) -> None:
+    text = SERVER_A + '[[scenario.request]]\nhost = false\nhandshake = "head"\n[[scenario.request]]\n' + HELD
+    first, second = load_matrix(write(tmp_path, text)).scenarios[0].requests
+    assert (first.host, first.handshake, second.host, second.handshake) == (False, "head", True, None)
+
+
+def test_every_builtin_expectation_states_its_level() -> None:
+    levels = {expectation.level for scenario in builtin_scenarios() for expectation in scenario.expected}
+    assert levels <= {"must", "should", "may"} and "must" in levels and "should" in levels

@@ -34,6 +34,9 @@ SERVER = Observation(
         ("origin.requests[0].body", "hi"),
         ("origin.requests.count", 1),
         ("failure", None),
+        ("responses[*].status", [200, None]),
+        ("responses[*].headers[set-cookie]", [["a=1", "b=2"], []]),
+        ("origin.requests[*].target", ["/x"]),
     ],
 )
 def test_value_at(path: str, value: object) -> None:
@@ -42,7 +45,15 @@ def test_value_at(path: str, value: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["status", "responses[0].colour", "responses[0].status[x]", "origin.requests[0]"]
+    "path",
+    [
+        "status",
+        "responses[0].colour",
+        "responses[0].status[x]",
+        "origin.requests[0]",
+        "responses[*]",
+        "stdout[*]",
+    ],
 )
 def test_invalid_fields_are_refused(path: str) -> None:
     assert fields.problem_with(path) is not None
@@ -75,9 +86,21 @@ def test_whole_items_are_paths_only_where_asked_for() -> None:
         ("responses[0].headers[a]", "responses[0].headers", False),
         ("responses[1]", "responses[10].status", False),
         ("stdout", "stderr", False),
+        ("responses[*].status", "responses[10].status", True),
+        ("responses[*]", "responses[3].headers[a]", True),
+        ("responses[*].status", "responses[1].body", False),
+        ("responses[*].headers[a]", "origin.requests[0].headers[a]", False),
     ],
 )
 def test_covers_and_related(outer: str, inner: str, covers: bool) -> None:
     assert fields.covers(outer, inner) is covers
     assert fields.related(outer, inner) is (covers or fields.covers(inner, outer))
     assert fields.related(inner, outer) is fields.related(outer, inner)
+
+
+def test_every_item_is_one_path_for_all_of_them() -> None:
+    assert fields.parse("responses[*].headers[a]") == fields.FieldPath(
+        group="responses", attr="headers", name="a", every=True
+    )
+    assert fields.is_every("responses[*].status") and not fields.is_every("responses[0].status")
+    assert fields.problem_with("responses[*]", whole_items=True) is None  # a [[known]] entry may cover them

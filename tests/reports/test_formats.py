@@ -199,7 +199,7 @@ def test_markdown_details(run: Run) -> None:
     text = run.text("md")
     assert "### `server-repeated-headers` ❌ diverges" in text
     assert "### `client-get-basic`" not in text  # portable, and its spec holds
-    assert "- ✗ **jco** does not meet the spec:" in text
+    assert "- ✗ **jco** does not meet the spec (MUST):" in text
     assert f"jco drops the connection when the handler traps <{KNOWN_LINK}>" in text
     assert "javascript:alert(3)" in text and not re.search(r"(?<!\\)\]\(javascript:", text)  # never a link
     assert "### Stale `[[known]]` entries" in text

@@ -19,7 +19,10 @@ def render(name: str, report: Report | None = None) -> str:
 def test_table_shows_every_cell_and_the_summary() -> None:
     text = render("table")
     assert "server-cookies" in text and "differs (1) ✗" in text and "error (trap)" in text
-    assert "jco does not meet the spec: responses[0].headers[set-cookie] equals" in text
+    assert "known (✗)" in text
+    assert "✓ / ✗ / (✗): the spec's expected answer holds / a MUST does not hold" in text
+    assert "jco does not meet the spec (MUST): responses[0].headers[set-cookie] equals" in text
+    assert "wasmtime-py does not follow the spec's recommendation (SHOULD): stdout contains 'got'" in text
     assert "no longer diverges; remove the [[known]] entry" in text
     assert text.rstrip().endswith(
         "2 scenarios: 0 portable, 0 known to diverge, 1 diverge, 1 error; 1 stale [[known]] entries"
@@ -96,3 +99,26 @@ def test_side_by_side_marks_the_differing_field() -> None:
     marked = [line for line in text.splitlines() if line.startswith("≠")]
     assert any("responses[0].headers[set-cookie]" in line for line in marked)
     assert not any("responses[0].status" in line for line in marked)
+
+
+def test_findings_groups_spec_failures_by_level() -> None:
+    text = render("findings")
+    must, should, may = (text.index(f"### {level}:") for level in ("MUST", "SHOULD", "MAY"))
+    assert must < text.index("#### `server-cookies`") < should < text.index("#### `client-get`") < may
+    assert text[may:].split("\n\n")[2] == "None."
+    assert "Scenarios where a MUST fails, per engine: wasmtime 0, jco 1, wasmtime-py 0" in text
+    assert "where only a SHOULD fails: wasmtime 0, jco 0, wasmtime-py 1." in text
+
+
+def test_every_format_shows_the_level() -> None:
+    cells = json.loads(render("json"))["scenarios"][1]["cells"]
+    assert cells["wasmtime-py"]["failed_level"] == "should"
+    assert cells["wasmtime-py"]["expectations"][0]["level"] == "should"
+    markdown = render("markdown")
+    assert "📌 known (✗)" in markdown and "- (✗) **wasmtime-py** does not follow the spec" in markdown
+    assert "- ✗ **jco** does not meet the spec (MUST)" in markdown
+    page = render("html")
+    assert '<td class="fail-should">fail</td><td>SHOULD</td>' in page and "(✗)" in page
+    root = ET.fromstring(render("junit"))
+    levels = root.findall(".//testcase[@name='wasmtime-py']/properties/property[@name='failed_level']")
+    assert [prop.get("value") for prop in levels] == ["should"]

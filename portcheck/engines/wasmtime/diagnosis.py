@@ -14,6 +14,10 @@ OWN_ERROR = re.compile(r"^Error: ", re.M)
 CAUSE = re.compile(r"^(Caused by:|Stack backtrace:)", re.M)
 TRAP_LINE = re.compile(r"wasm trap: .*")
 FRAME = re.compile(r"^\s*\d+: (0x[0-9a-f]+ - |.*::)")
+# A trap the host raised while the guest ran (a handle misused, a resource dropped before its
+# children): no `wasm trap:` line, the host's reason is the last cause after the backtrace.
+HOST_TRAP = "error while executing at wasm backtrace"
+CAUSE_LINE = re.compile(r"^\s*\d+: .*$", re.M)
 INSTANTIATE = re.compile(r"matching implementation was not found|failed to instantiate|no exported instance")
 COMPILE = re.compile(r"failed to (compile|parse|validate|deserialize)")
 
@@ -23,6 +27,8 @@ def diagnose(returncode: int, stderr: str) -> Failure | None:
         return Failure("crash", f"wasmtime was killed by signal {-returncode}")
     if "wasm trap" in stderr:
         return Failure("trap", error_chain(stderr, TRAP_LINE))
+    if HOST_TRAP in stderr:
+        return Failure("trap", host_trap(stderr))
     if not (OWN_ERROR.search(stderr) and CAUSE.search(stderr)):
         return None  # the guest chose its exit status (wasi:cli/exit, or run returned an error)
     if INSTANTIATE.search(stderr):
@@ -30,6 +36,12 @@ def diagnose(returncode: int, stderr: str) -> Failure | None:
     if COMPILE.search(stderr):
         return Failure("compile", error_chain(stderr))
     return Failure("crash", error_chain(stderr))
+
+
+def host_trap(stderr: str) -> str:
+    """The host's reason for a trap: the last numbered cause that is not a backtrace frame."""
+    causes = [found.group(0) for found in CAUSE_LINE.finditer(stderr) if not FRAME.match(found.group(0))]
+    return causes[-1].split(":", 1)[1].strip() if causes else error_chain(stderr)
 
 
 def error_chain(stderr: str, focus: re.Pattern[str] | None = None) -> str:

@@ -12,11 +12,12 @@ import client_basic
 import client_bodies
 import client_errors
 import client_fields
+import client_resources
 import client_shape
 from probes import collect
 from wit_world import exports
 
-PROBES = collect(client_basic, client_fields, client_errors, client_bodies, client_shape)
+PROBES = collect(client_basic, client_fields, client_errors, client_bodies, client_shape, client_resources)
 
 
 class Run(exports.Run):

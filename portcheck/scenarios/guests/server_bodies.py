@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 
 from componentize_py_types import Err, Ok
-from wasihttp import CHUNK, error_code, fields, kebab, respond, text, write_all
-from wit_world.imports import monotonic_clock, streams, types
+from wasihttp import CHUNK, await_handshake, failure_name, fields, respond, text, write_all
+from wit_world.imports import streams, types
 from wit_world.imports.types import IncomingRequest, ResponseOutparam
 
 _PLAIN = [("Content-Type", "text/plain")]
@@ -14,13 +14,7 @@ _PATTERN = b"0123456789abcdef"
 
 
 def _failure(error: Err) -> str:
-    """A stream-error or error-code as its WIT name (stream-error.closed, error-code.internal-error)."""
-    value = error.value
-    if type(value).__name__.startswith("StreamError_"):
-        return "stream-error." + kebab(type(value).__name__.removeprefix("StreamError_"))
-    if type(value).__name__.startswith("ErrorCode_"):
-        return "error-code." + error_code(value)
-    return f"error {value!r}"
+    return failure_name(error.value)
 
 
 def _log(path: str | None, lines: list[str]) -> None:
@@ -28,27 +22,22 @@ def _log(path: str | None, lines: list[str]) -> None:
     print(f"{path}: {'; '.join(lines)}", file=sys.stderr)
 
 
-def _settle() -> None:
-    """Wait 300 ms, long enough for the engine to put what was flushed on the wire.
-
-    Without it, whether the client sees the head and part of the body before an error aborts
-    the response (incomplete) or nothing at all (no-response) depends on the engine's timing.
-    """
-    monotonic_clock.subscribe_duration(300_000_000).block()
-
-
 def _write_and_finish(
-    body: types.OutgoingBody, data: bytes, trailers: types.Fields | None = None, settle: bool = False
+    body: types.OutgoingBody, data: bytes, trailers: types.Fields | None = None, handshake: bool = False
 ) -> list[str]:
-    """Write `data` then finish the body; what each step returned, one line each."""
+    """Write `data` then finish the body; what each step returned, one line each.
+
+    With `handshake`, finish only once the client has the first bytes: whether it sees part of the
+    body before a failed finish aborts the response must not depend on the engine's timing.
+    """
     stream = body.write()
     try:
         write_all(stream, data)
         written = "ok"
     except Err as error:
         written = _failure(error)
-    if settle:
-        _settle()
+    if handshake:
+        await_handshake()
     stream.__exit__(None, None, None)
     try:
         types.OutgoingBody.finish(body, trailers)
@@ -76,7 +65,7 @@ def declared_length(request: IncomingRequest, out: ResponseOutparam) -> None:
         respond(out, 200, _PLAIN, ("\n".join(lines) + "\n").encode())
         return
     types.ResponseOutparam.set(out, Ok(mismatched))
-    _log(path, _write_and_finish(body, data, settle=True))
+    _log(path, _write_and_finish(body, data, handshake=True))
 
 
 def no_content_with_body(request: IncomingRequest, out: ResponseOutparam) -> None:
@@ -152,7 +141,7 @@ def unfinished_body(request: IncomingRequest, out: ResponseOutparam) -> None:
     types.ResponseOutparam.set(out, Ok(response))
     stream = body.write()
     stream.blocking_write_and_flush(b"part of the body\n")
-    _settle()
+    await_handshake()  # the client has the flushed part
     stream.__exit__(None, None, None)
     body.__exit__(None, None, None)  # dropped without outgoing-body.finish
 

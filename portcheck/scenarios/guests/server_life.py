@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from componentize_py_types import Err, Ok
-from wasihttp import fields, respond, write_body
+from wasihttp import await_handshake, fields, respond, write_body
 from wit_world.imports import monotonic_clock, types
 from wit_world.imports.types import IncomingRequest, ResponseOutparam
 
@@ -57,7 +57,7 @@ def trap_mid_body(request: IncomingRequest, out: ResponseOutparam) -> None:
     types.ResponseOutparam.set(out, Ok(response))
     stream = body.write()
     stream.blocking_write_and_flush(b"part of the body\n")
-    monotonic_clock.subscribe_duration(300_000_000).block()  # the flushed part reaches the wire first
+    await_handshake()  # the client has the flushed part
     raise RuntimeError("handler failed after writing part of the body")
 
 

@@ -12,11 +12,12 @@ import server_basic
 import server_bodies
 import server_fields
 import server_life
+import server_resources
 from probes import collect
 from wit_world import exports
 from wit_world.imports.types import IncomingRequest, ResponseOutparam
 
-HANDLERS = collect(server_basic, server_fields, server_life, server_bodies)
+HANDLERS = collect(server_basic, server_fields, server_life, server_bodies, server_resources)
 
 
 class IncomingHandler(exports.IncomingHandler):

@@ -65,6 +65,28 @@ def error_code(error: object) -> str:
     return name if payload is None else f"{name}({payload!r})"
 
 
+def failure_name(value: object) -> str:
+    """An error as its WIT name: stream-error.closed, error-code.connection-refused, header-error.forbidden.
+
+    `error` alone for a result without an error type (`result<T>`, such as a second `body()`).
+    """
+    if value is None:
+        return "error"
+    for prefix, wit in (("StreamError_", "stream-error."), ("HeaderError_", "header-error.")):
+        if type(value).__name__.startswith(prefix):
+            return wit + kebab(type(value).__name__.removeprefix(prefix))
+    if type(value).__name__.startswith("ErrorCode_"):
+        return "error-code." + error_code(value)
+    return f"error {value!r}"
+
+
+def step(what: str) -> None:
+    """Say what the probe does next and get it out at once: if the step traps, the line is written."""
+    print(what)
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
 def text(data: bytes) -> str:
     return data.decode("utf-8", "backslashreplace")
 
@@ -157,6 +179,21 @@ def print_response(response: types.IncomingResponse, names: Iterable[str] = ()) 
     body = read_all(response.consume())
     print(f"body: {text(body)!r}")
     return body
+
+
+HANDSHAKE_PATH = "/portcheck/handshake"
+
+
+def await_handshake() -> None:
+    """Block until portcheck's driver has received what this handler sent so far.
+
+    The origin holds its answer to this request until the driver confirms (a scenario request
+    with `handshake`, an origin response with `action = "handshake"`): no timed wait, so what
+    was flushed is on the wire before the handler's next step, on every engine.
+    """
+    response = send("GET", HANDSHAKE_PATH)
+    read_all(response.consume())
+    response.__exit__(None, None, None)
 
 
 def respond(
