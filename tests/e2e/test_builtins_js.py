@@ -78,7 +78,7 @@ def test_custom_methods_invalid_ones_go_out_as_get_and_jco_hangs(
     report = root_report[1]
     wasmtime = seen(report, "client-shape-custom-methods.js", "wasmtime")
     assert [r["method"] for r in wasmtime["origin_requests"]] == ["PURGE", "PATCH", "GET", "GET", "GET"]
-    assert "set-method 'BAD METHOD': ok\nread back: 'BAD METHOD'\n" in wasmtime["stdout"]
+    assert "new Request, method 'BAD METHOD': ok\nread back: 'BAD METHOD'\n" in wasmtime["stdout"]
     # jco streams the PURGE's absent body chunked and never ends it, so the request never completes.
     cell = scenario(report, "client-shape-custom-methods.js")["cells"]["jco"]
     assert (cell["verdict"], cell["error_class"]) == ("error", "timeout")

@@ -63,10 +63,10 @@ export async function custom_methods() {
     try {
       request = new Request(`${origin()}/method`, { method });
     } catch (error) {
-      console.log(`set-method ${repr(method)}: err (${error.name})`);
+      console.log(`new Request, method ${repr(method)}: ${error.name}`);
       continue;
     }
-    console.log(`set-method ${repr(method)}: ok`);
+    console.log(`new Request, method ${repr(method)}: ok`);
     console.log(`read back: ${repr(request.method)}`);
     await printResponse(await fetch(request));
   }
