@@ -13,11 +13,17 @@ from portcheck import cache
 from portcheck.errors import BuildError
 from portcheck.model.scenario import Scenario
 from portcheck.toolchains.command import BuildCommand
+from portcheck.toolchains.componentize_js import ComponentizeJs
 from portcheck.toolchains.componentize_py import ComponentizePy
 from portcheck.toolchains.interface import Toolchain
 from portcheck.toolchains.wat import COMPONENT_LAYER, Wat
 
-BY_SUFFIX: dict[str, type[Toolchain]] = {".py": ComponentizePy, ".wat": Wat}
+BY_SUFFIX: dict[str, type[Toolchain]] = {
+    ".py": ComponentizePy,
+    ".wat": Wat,
+    ".js": ComponentizeJs,
+    ".mjs": ComponentizeJs,
+}
 SUFFIXES = tuple(BY_SUFFIX)
 WASM_MAGIC = b"\0asm"
 

@@ -1,32 +1,45 @@
-"""The WIT package portcheck's guests are built against: our two worlds plus WASI 0.2 from jco."""
+"""The WIT folders guests are built against: a world file plus the WASI 0.2 packages from jco."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from portcheck import cache
 from portcheck.engines.jco.package import wit_dir
+from portcheck.errors import EnvironmentProblem
 from portcheck.model.scenario import Kind
 
 WORLD_FILE = Path(__file__).with_name("portcheck.wit")
-WASI_VERSION = "0.2.12"
+WASI_VERSION = "0.2.12"  # the complete WASI 0.2 WIT the pinned jco ships
 
 
 def world_name(kind: Kind) -> str:
     return f"portcheck-{kind}"
 
 
-def world_dir() -> Path:
-    """A WIT folder (`portcheck.wit` + `deps/`) in the cache, made once per world file and jco."""
+def world_dir(world_file: Path = WORLD_FILE, wasi_version: str = WASI_VERSION) -> Path:
+    """A WIT folder (the world file + `deps/`) in the cache, made once per world file, jco and version.
+
+    The WASI packages are the ones the pinned jco ships; a toolchain whose runtime speaks an
+    older 0.2.x (StarlingMonkey in componentize-js: 0.2.10) gets them re-versioned, since
+    0.2.x releases are compatible and jco ships no complete older set.
+    """
     wasi = wit_dir(WASI_VERSION)
-    packages = sorted(path for path in wasi.iterdir() if path.is_dir())
-    key = cache.digest(WORLD_FILE.read_bytes(), *[(p / "package.wit").read_bytes() for p in packages])
+    files = sorted(wasi.glob("*/*.wit"))
+    contents = [part for file in files for part in (str(file.relative_to(wasi)), file.read_bytes())]
+    key = cache.digest(world_file.read_bytes(), wasi_version, *contents)
 
     def assemble(temporary: Path) -> None:
-        (temporary / "deps").mkdir(parents=True)
-        shutil.copyfile(WORLD_FILE, temporary / WORLD_FILE.name)
-        for package in packages:
-            shutil.copytree(package, temporary / "deps" / package.name)
+        temporary.mkdir(parents=True)
+        (temporary / world_file.name).write_bytes(world_file.read_bytes())
+        for file in files:
+            text = file.read_text(encoding="utf-8").replace(f"@{WASI_VERSION}", f"@{wasi_version}")
+            if wasi_version != WASI_VERSION and WASI_VERSION in text:
+                raise EnvironmentProblem(
+                    f"{file}: {WASI_VERSION} is left after re-versioning to {wasi_version}"
+                )
+            target = temporary / "deps" / file.relative_to(wasi)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
 
     return cache.produce(cache.root() / "wit" / key, assemble)
