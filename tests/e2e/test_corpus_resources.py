@@ -42,7 +42,7 @@ def test_every_expectation_carries_a_level(root_report: Root) -> None:
         for expectation in engine_cell["expectations"]
     ]
     assert len(checked) > 250 and all(e["level"] in ("must", "should", "may") for e in checked)
-    assert {e["level"] for e in checked} == {"must", "should"}
+    assert {e["level"] for e in checked} == {"must", "should", "may"}  # the JavaScript twins use may
     assert len(root_report[1]["scenarios"]) >= 80
 
 
