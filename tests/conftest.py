@@ -33,7 +33,8 @@ def make_component(source: str, output: Path, kind: str) -> Path:
     """A component built from a WAT file of tests/data with wasm-tools alone, as a user's compiler would."""
     subprocess.run(
         ["sh", str(DATA / "mkcomponent.sh"), str(data(source)), str(output)],
-        env={"PORTCHECK_KIND": kind, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
+        # The user's environment (PORTCHECK_CACHE, HOME, npm's settings) with this venv's tools first.
+        env=dict(os.environ, PORTCHECK_KIND=kind, PATH=f"{Path(sys.executable).parent}:/usr/bin:/bin"),
         check=True,
     )
     return output
