@@ -134,7 +134,7 @@ def floor(matrix: Matrix, columns: list[Engine], jobs: int) -> float:
     for scenario in matrix.scenarios:
         for engine in columns:
             future: Future[object] = Future()
-            future.set_result(engine.prepare(component_for(scenario)))
+            future.set_result(engine.prepare(component_for(scenario), scenario.kind))
             prepared[(scenario.name, engine.name)] = future
     work = [(s, e) for s in matrix.scenarios for e in columns]
     started = time.monotonic()

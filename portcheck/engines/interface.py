@@ -19,7 +19,7 @@ from typing import ClassVar
 from portcheck.errors import EnvironmentProblem
 from portcheck.harness.processes import Invocation
 from portcheck.model.observation import Failure, FailureClass
-from portcheck.model.scenario import EngineSpec, OptionValue, Scenario
+from portcheck.model.scenario import EngineSpec, Kind, OptionValue, Scenario
 
 __all__ = ["Engine", "Failure", "Invocation", "Option", "PrepareError"]
 
@@ -35,6 +35,7 @@ class Option:
     many: bool = False  # a list of strings, such as command-line flags
     pattern: str | None = None  # a regex the whole value must match
     expected: str = ""  # how to describe a valid value when it does not match `pattern`
+    reserved: tuple[str, ...] = ()  # flags portcheck sets itself, refused in a `many` option
 
 
 class PrepareError(Exception):
@@ -114,8 +115,11 @@ class Engine(ABC):
         """Ask the engine for its exact version."""
 
     @abstractmethod
-    def prepare(self, component: Path) -> Path:
-        """Turn a component into what this engine runs, once, in the cache; may raise PrepareError."""
+    def prepare(self, component: Path, kind: Kind) -> Path:
+        """Turn a component into what this engine runs, once, in the cache; may raise PrepareError.
+
+        `kind` is the scenario's (client or server): an engine may prepare the two differently.
+        """
 
     @abstractmethod
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:

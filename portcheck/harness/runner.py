@@ -16,7 +16,7 @@ from portcheck.harness import processes
 from portcheck.harness.execute import execute
 from portcheck.harness.processes import Invocation
 from portcheck.model.observation import Failure, Observation
-from portcheck.model.scenario import Matrix, Scenario
+from portcheck.model.scenario import Kind, Matrix, Scenario
 from portcheck.toolchains import component_for
 
 Progress = Callable[[str], None]
@@ -55,9 +55,11 @@ def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
         return error
 
 
-def prepare_after(engine: Engine, build: Future[BuildOutcome]) -> PrepareOutcome:
+def prepare_after(engine: Engine, kind: Kind, build: Future[BuildOutcome]) -> PrepareOutcome:
     component = build.result()
-    return component if isinstance(component, BuildError) else outcome_of(lambda: engine.prepare(component))
+    if isinstance(component, BuildError):
+        return component
+    return outcome_of(lambda: engine.prepare(component, kind))
 
 
 def run_after(scenario: Scenario, engine: Engine, prepared: Future[PrepareOutcome] | None) -> Observation:
@@ -100,7 +102,8 @@ def run_matrix(
     try:
         builds = {key: pool.submit(outcome_of, lambda s=s: component_for(s)) for key, s in first.items()}
         prepares = {
-            pair: pool.submit(prepare_after, engine, builds[pair[1]]) for pair, engine in needed.items()
+            pair: pool.submit(prepare_after, engine, pair[1][3], builds[pair[1]])
+            for pair, engine in needed.items()
         }
         runs = [pool.submit(job, scenario, engine) for scenario, engine in work]
         observations = [run.result() for run in runs]

@@ -15,7 +15,7 @@ from portcheck.errors import InputError
 from portcheck.matrix.builtins import select_builtins
 from portcheck.matrix.engines import parse_engines
 from portcheck.matrix.scenarios import parse_scenario
-from portcheck.matrix.toml import Table, read_toml
+from portcheck.matrix.toml import TIMEOUT_LIMIT, Table, read_toml
 from portcheck.model import fields
 from portcheck.model.scenario import DEFAULT_TIMEOUT, EngineSpec, Known, Matrix, Scenario
 
@@ -43,7 +43,7 @@ def parse_matrix(data: dict[str, Any], path: Path) -> Matrix:
             "baseline",
             f"expected one of the engines ({', '.join(e.name for e in engines)}), got {baseline!r}",
         )
-    timeout = matrix.number("timeout", DEFAULT_TIMEOUT)
+    timeout = matrix.number("timeout", DEFAULT_TIMEOUT, TIMEOUT_LIMIT)
     scenarios = select_builtins(matrix, timeout)
     for index, table in enumerate(top.tables("scenario")):
         scenarios.append(parse_scenario(table, path, f"scenario[{index}]", timeout))

@@ -8,7 +8,7 @@ from typing import Any
 
 from portcheck import toolchains
 from portcheck.errors import InputError
-from portcheck.matrix.toml import Table, describe
+from portcheck.matrix.toml import TIMEOUT_LIMIT, Table, describe
 from portcheck.model import fields
 from portcheck.model.scenario import (
     CHECKS,
@@ -84,7 +84,7 @@ def parse_scenario(
         origin=origin,
         requests=requests,
         normalize=parse_normalize(table),
-        timeout=table.number("timeout", timeout),
+        timeout=table.number("timeout", timeout, TIMEOUT_LIMIT),
         builtin=builtin,
         expected=parse_expected(table),
         concurrent=table.flag("concurrent"),

