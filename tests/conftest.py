@@ -82,6 +82,18 @@ def compared(report: dict[str, Any], name: str, engine: str) -> dict[str, Any]:
     return with_placeholders(raw).to_json()
 
 
+def without_clock(observation: Observation) -> Observation:
+    """An observation as two runs of it can agree: ports as placeholders, no Date values, no timings."""
+    normalized = with_placeholders(observation)
+    normalized.seconds, normalized.endpoints = 0.0, []
+    for exchange in normalized.exchanges:
+        if exchange.headers is not None:
+            exchange.headers = [
+                (name, "<date>" if name.lower() == "date" else value) for name, value in exchange.headers
+            ]
+    return normalized
+
+
 @pytest.fixture(scope="session")
 def root_report(
     tmp_path_factory: pytest.TempPathFactory,

@@ -65,4 +65,4 @@ def component_for(scenario: Scenario) -> Path:
         toolchain.build(scenario.source, scenario.kind, temporary)
         check_component(temporary, f"the output of {toolchain.name} for {scenario.source.name}")
 
-    return cache.produce(target, build)
+    return cache.artifact(target, build)

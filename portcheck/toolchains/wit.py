@@ -42,4 +42,4 @@ def world_dir(world_file: Path = WORLD_FILE, wasi_version: str = WASI_VERSION) -
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
 
-    return cache.produce(cache.root() / "wit" / key, assemble)
+    return cache.artifact(cache.root() / "wit" / key, assemble)

@@ -24,12 +24,12 @@ from portcheck.harness.execute import execute
 from portcheck.harness.processes import Invocation
 from portcheck.harness.runner import Prepared
 from portcheck.judge.diff import Options, compare
-from portcheck.judge.normalize import with_placeholders
 from portcheck.matrix import builtin_scenarios
 from portcheck.model.observation import Failure, Observation
 from portcheck.model.scenario import EngineSpec, Scenario
 from portcheck.provision.node import node_binary
 from portcheck.toolchains import component_for
+from tests.conftest import without_clock
 
 pytestmark = pytest.mark.e2e
 
@@ -90,17 +90,6 @@ class EngineCommand:
 
     def diagnose(self, returncode: int, stderr: str) -> Failure | None:
         return self.engine.diagnose(returncode, stderr)
-
-
-def without_clock(observation: Observation) -> Observation:
-    """The observation compared: ports as placeholders, and no Date values (the wall clock)."""
-    normalized = with_placeholders(observation)
-    for exchange in normalized.exchanges:
-        if exchange.headers is not None:
-            exchange.headers = [
-                (name, "<date>" if name.lower() == "date" else value) for name, value in exchange.headers
-            ]
-    return normalized
 
 
 def both_ways(scenario: Scenario, engine: Engine) -> tuple[Observation, Observation]:

@@ -118,7 +118,7 @@ class Jco(Engine):
         return PACKAGE.home / "prepared" / key
 
     def prepare(self, component: Path, kind: Kind) -> Path:
-        return cache.produce(
+        return cache.artifact(
             self.artifact(component, kind), lambda output: self.generate(component, kind, output)
         )
 

@@ -138,7 +138,7 @@ class Wasmtime(Engine):
                     message or f"wasmtime compile exited {finished.returncode}",
                 )
 
-        return cache.produce(target, compile_)
+        return cache.artifact(target, compile_)
 
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
         return Invocation(

@@ -96,7 +96,7 @@ class WasmtimePy(Engine):
                     "compile", message or f"the wasmtime-py worker exited {finished.returncode}"
                 )
 
-        return cache.produce(target, compile_)
+        return cache.artifact(target, compile_)
 
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
         # The component's environment travels as --env flags: exactly `env`, nothing of the worker's.
