@@ -91,6 +91,10 @@ class Engine(ABC):
         """Why this engine does not run `scenario` (None: it does). The one place that says so."""
         return self.unsupported.get(scenario.kind)
 
+    def cached_tools(self) -> list[Path]:
+        """What `provision` installs into the cache for this engine: `cache prune` keeps these."""
+        return []
+
     def repro_files(self) -> list[tuple[Path, str]]:
         """Files a repro folder needs beside the component for `cli_client`/`cli_server` to work,
         as (the file, its name in the folder)."""

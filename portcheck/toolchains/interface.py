@@ -17,6 +17,10 @@ class Toolchain(ABC):
     def version(self) -> str:
         """The toolchain's exact version: part of the cache key of everything it builds."""
 
+    def cached_tools(self) -> list[Path]:
+        """What this toolchain installs into the cache on first use: `cache prune` keeps these."""
+        return []
+
     def inputs(self, source: Path) -> list[Path]:
         """The files whose bytes decide the output (the cache key); by default the source alone."""
         return [source]

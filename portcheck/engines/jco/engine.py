@@ -84,6 +84,9 @@ class Jco(Engine):
     def runtime(self) -> Path:
         return runtimes.location(self.runtime_name, self.runtime_version)
 
+    def cached_tools(self) -> list[Path]:
+        return [PACKAGE.home, self.runtime]
+
     def provisioned(self) -> bool:
         return self.runtime.exists() and PACKAGE.installed()
 

@@ -69,6 +69,9 @@ class Wasmtime(Engine):
     def binary(self) -> Path:
         return provision.binary_location(f"wasmtime-{self.wanted_version}")
 
+    def cached_tools(self) -> list[Path]:
+        return [self.binary]
+
     def provisioned(self) -> bool:
         return self.binary.exists()
 

@@ -57,6 +57,9 @@ class WasmtimePy(Engine):
         """The folder holding the `wasmtime` package (PYTHONPATH of every worker)."""
         return provision.python_package_location(DISTRIBUTION, self.package_version)
 
+    def cached_tools(self) -> list[Path]:
+        return [self.folder]
+
     def provisioned(self) -> bool:
         return self.folder.is_dir()
 

@@ -57,6 +57,9 @@ def modules_beside(source: Path) -> set[Path]:
 class ComponentizeJs(Toolchain):
     name = "componentize-js"
 
+    def cached_tools(self) -> list[Path]:
+        return [PACKAGE.home]
+
     def version(self) -> str:
         return pinned_identity()
 
