@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +87,8 @@ def clear_prepared(cache: Path) -> None:
     """Empty every build and artifact cache, keep the installed engines (npm's jco, the binaries)."""
     for part in ("components", "wasmtime", "wasmtime-py", "wit"):
         shutil.rmtree(cache / part, ignore_errors=True)
-    for transpiled in cache.glob("jco/*/transpiled"):
-        shutil.rmtree(transpiled, ignore_errors=True)
+    for prepared in cache.glob("jco/*/prepared"):
+        shutil.rmtree(prepared, ignore_errors=True)
 
 
 def naive_loop(matrix: Matrix, columns: list[Engine]) -> float:
@@ -130,12 +130,11 @@ def free_port() -> int:
 
 def floor(matrix: Matrix, columns: list[Engine], jobs: int) -> float:
     """The engines on their prepared artifacts, with the fixtures they need, `jobs` at a time."""
-    prepared: dict[tuple[str, str], Future[object]] = {}
-    for scenario in matrix.scenarios:
-        for engine in columns:
-            future: Future[object] = Future()
-            future.set_result(engine.prepare(component_for(scenario), scenario.kind))
-            prepared[(scenario.name, engine.name)] = future
+    prepared = {
+        (scenario.name, engine.name): engine.prepare(component_for(scenario), scenario.kind)
+        for scenario in matrix.scenarios
+        for engine in columns
+    }
     work = [(s, e) for s in matrix.scenarios for e in columns]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -68,6 +68,21 @@ def _die_with_parent(parent: int) -> Callable[[], None]:
     return arrange
 
 
+_started_here = threading.local()  # per thread: who hears of the children it starts
+
+
+@contextlib.contextmanager
+def reporting_to(listener: Callable[[int], None]) -> Iterator[None]:
+    """While the block runs, each child this thread starts is reported to `listener` by pid
+    (the scheduler measures what a task's engines use)."""
+    previous = getattr(_started_here, "listener", None)
+    _started_here.listener = listener
+    try:
+        yield
+    finally:
+        _started_here.listener = previous
+
+
 class Warden:
     """The warden process of one command: told of every process group, kills them if we die."""
 
@@ -123,6 +138,8 @@ class Children:
             process = _spawner.submit(self._popen, argv, env, cwd).result()
             self._live[process.pid] = process
         self._warden.watch(process.pid)  # its process group has the same number
+        if listener := getattr(_started_here, "listener", None):
+            listener(process.pid)
         return process
 
     @staticmethod
