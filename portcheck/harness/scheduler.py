@@ -28,14 +28,33 @@ WARMUP = 0.3  # seconds a new task counts as busy, whatever /proc says yet
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """CPU time the process has used so far (its reaped children included); None once it is gone."""
+def stat_fields(path: Path) -> list[str] | None:
+    """/proc's stat line from the state on (the command name before it may hold spaces and parentheses)."""
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
+        text = path.read_text()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2 :].split()  # the command name may hold spaces and parentheses
-    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+    return text[text.rindex(")") + 2 :].split()
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time the process has used so far (its reaped children included); None once it is gone."""
+    fields = stat_fields(Path(f"/proc/{pid}/stat"))
+    return None if fields is None else sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+
+
+def runnable(pid: int) -> bool:
+    """Whether a thread of the process is running or waiting for a core (not for I/O or a timer).
+
+    What makes a task busy on a loaded machine, where a busy process gets too little CPU to show.
+    """
+    try:
+        threads = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return False
+    return any(
+        (fields := stat_fields(thread / "stat")) is not None and fields[0] == "R" for thread in threads
+    )
 
 
 class Task:
@@ -53,6 +72,7 @@ class Task:
         self._pids: list[int] = []
         self._started = 0.0
         self._cpu, self._sampled = 0.0, 0.0
+        self._idle_before = False
         self.busy = True
 
     def ready(self) -> bool:
@@ -74,7 +94,10 @@ class Task:
         rate = (total - self._cpu) / max(now - self._sampled, 1e-3)
         self._cpu, self._sampled = total, now
         # No process of its own (yet, or any more): the task's Python side is what runs.
-        self.busy = now - self._started < WARMUP or not used or rate >= IDLE_RATE
+        working = not used or rate >= IDLE_RATE or any(runnable(pid) for pid in self._pids)
+        # Idle only when seen idle twice in a row: one look can fall between two bursts of work.
+        self.busy = now - self._started < WARMUP or working or not self._idle_before
+        self._idle_before = not working
 
 
 def longest_paths(tasks: Sequence[Task]) -> None:
