@@ -14,47 +14,16 @@ the longest chain of tasks waiting for it), so that long cells do not start last
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from portcheck.harness import processes
+from portcheck.harness.procfs import cpu_seconds, runnable
 
 SAMPLE = 0.1  # seconds between two looks at what the tasks' processes use
 IDLE_RATE = 0.15  # cores: a task whose processes use less is waiting, not working
 WARMUP = 0.3  # seconds a new task counts as busy, whatever /proc says yet
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-
-def stat_fields(path: Path) -> list[str] | None:
-    """/proc's stat line from the state on (the command name before it may hold spaces and parentheses)."""
-    try:
-        text = path.read_text()
-    except OSError:
-        return None
-    return text[text.rindex(")") + 2 :].split()
-
-
-def cpu_seconds(pid: int) -> float | None:
-    """CPU time the process has used so far (its reaped children included); None once it is gone."""
-    fields = stat_fields(Path(f"/proc/{pid}/stat"))
-    return None if fields is None else sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
-
-
-def runnable(pid: int) -> bool:
-    """Whether a thread of the process is running or waiting for a core (not for I/O or a timer).
-
-    What makes a task busy on a loaded machine, where a busy process gets too little CPU to show.
-    """
-    try:
-        threads = list(Path(f"/proc/{pid}/task").iterdir())
-    except OSError:
-        return False
-    return any(
-        (fields := stat_fields(thread / "stat")) is not None and fields[0] == "R" for thread in threads
-    )
 
 
 class Task:

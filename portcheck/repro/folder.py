@@ -28,6 +28,7 @@ VENDORED = (
     "model/projection.py",
     "harness/processes.py",
     "harness/warden.py",
+    "harness/procfs.py",
     "harness/http1.py",
     "harness/origin.py",
     "harness/driver.py",

@@ -69,8 +69,8 @@ def test_an_option_an_engine_refuses_is_an_error_cell_in_its_own_words(tmp_path:
     assert errors == {
         "wasmtime-bad": (
             "options",
-            "options: error: invalid value 'many' for '--max-instance-reuse-count <MAX_INSTANCE_REUSE_COUNT>': "
-            "invalid digit found in string",
+            "options: error: invalid value 'many' for "
+            "'--max-instance-reuse-count <MAX_INSTANCE_REUSE_COUNT>': invalid digit found in string",
         ),
         "jco-bad": (
             "options",
