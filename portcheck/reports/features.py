@@ -1,0 +1,194 @@
+"""The feature view: core wasm features as rows, engines as columns, ✓ or ✗ with the engine's words.
+
+A feature scenario is one named `feature-NAME` (the built-ins in portcheck/scenarios/feature-*.toml,
+or a matrix's own); its description starts with the standard it belongs to (`Wasm 3.0: ...`).
+A cell is ✓ when the engine ran the component and every expectation holds, whatever its level:
+the view says what runs, the matrix says how much that matters. Otherwise it is ✗ with what the
+engine said (its refusal, cut to the line that names the reason) or what the component printed.
+
+`--format features` is this table alone, as Markdown that reads as well in a terminal (an aligned
+pipe table, the engines' words as numbered notes below it). The `markdown`, `html` and `findings`
+reports put the same table at their top when the run has feature scenarios.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from tabulate import tabulate
+
+from portcheck.model.report import EngineInfo, Report, ScenarioResult
+from portcheck.reports.interface import ReportFormat
+from portcheck.reports.markdown import code
+from portcheck.reports.words import clean, partial_line, shortened
+
+PREFIX = "feature-"
+STANDARD = re.compile(r"^([^:]{1,24}): ")
+State = Literal["runs", "refused", "wrong", "skipped"]
+SYMBOLS: dict[State, str] = {"runs": "✓", "refused": "✗", "wrong": "✗", "skipped": "skipped"}
+LEGEND = (
+    "✓ runs: the component printed its line · ✗ the engine refused it, or it ran and a check gave a "
+    "wrong result (note below)"
+)
+MAX_NOTE = 140
+# What a refusal carries besides its reason: stack frames, cause-chain scaffolding, byte offsets.
+CAUSED_BY = re.compile(r"^\s*Caused by:")
+FRAME = re.compile(r"^\s*(at |Stack backtrace:|Node\.js v|Bun v|\^|node:internal|\(jco \w+\)$)")
+NUMBERED = re.compile(r"^\s*\d+: ")
+NOISE = (
+    re.compile(r"\s*\(at offset 0x[0-9a-f]+\)"),
+    re.compile(r"\s*@\+\d+\]?$"),
+    re.compile(r"WebAssembly\.\w+\(\): "),
+    re.compile(r"^\[?(Error|CompileError|LinkError|RuntimeError|ComponentError): "),
+    re.compile(r"^Invalid input WebAssembly code at offset \d+: "),
+    re.compile(r"^Compilation error: "),
+)
+PATH = re.compile(r"(?:file://)?/[^\s`'\"]*/([^/\s`'\"]+)")
+
+
+@dataclass(frozen=True)
+class Mark:
+    state: State
+    note: str = ""  # the engine's words (refused), what the component printed (wrong), why (skipped)
+
+
+@dataclass(frozen=True)
+class FeatureRow:
+    name: str  # the scenario's name without the prefix: `gc`, `tail-calls`
+    scenario: str
+    standard: str  # `Wasm 3.0`, `Phase 4 proposal`, or empty when the description does not say
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+
+def is_feature(result: ScenarioResult) -> bool:
+    return result.name.startswith(PREFIX)
+
+
+def standard_of(description: str) -> str:
+    found = STANDARD.match(description.strip())
+    return found.group(1) if found else ""
+
+
+def standard_rank(standard: str) -> tuple[int, str]:
+    """Wasm versions first, oldest first; proposals and deprecated features after them."""
+    return (0 if standard.startswith("Wasm ") else 1, standard)
+
+
+def feature_rows(report: Report) -> list[FeatureRow]:
+    rows = [
+        FeatureRow(
+            name=result.name.removeprefix(PREFIX),
+            scenario=result.name,
+            standard=standard_of(result.description),
+            marks={engine: mark(result, engine) for engine in result.cells},
+        )
+        for result in report.scenarios
+        if is_feature(result)
+    ]
+    return sorted(rows, key=lambda row: (standard_rank(row.standard), row.name))
+
+
+def mark(result: ScenarioResult, engine: str) -> Mark:
+    cell = result.cells[engine]
+    observation = result.observations.get(engine)
+    if cell.verdict == "skipped":
+        return Mark("skipped", cell.reason or "")
+    failure = observation.failure if observation else cell.error_class
+    if failure:
+        message = (observation.message if observation else None) or cell.error or ""
+        return Mark("refused", f"{failure}: {refusal(message)}")
+    if cell.expectations and all(checked.holds for checked in cell.expectations):
+        return Mark("runs")
+    return Mark("wrong", wrong_result(observation.stdout if observation else "", cell))
+
+
+def refusal(message: str) -> str:
+    """The line of an engine's error that names the reason, without offsets, frames or paths.
+
+    wasmtime and jco's transpiler end a `Caused by:` chain with the reason; a JavaScript runtime
+    puts it on the error's first line, with a stack after it.
+    """
+    head, causes, in_causes = "", [], False
+    for line in message.splitlines():
+        if CAUSED_BY.match(line):
+            in_causes, causes = True, []
+        elif FRAME.match(line) or not line.strip():
+            in_causes = in_causes and not line.strip().startswith("at ")
+        elif in_causes:
+            causes.append(line)
+        elif not head:
+            head = line
+    reason = NUMBERED.sub("", causes[-1] if causes else head).strip()
+    for noise in NOISE:
+        reason = noise.sub("", reason).strip()
+    return shortened(PATH.sub(r"\1", reason), MAX_NOTE) or "(no message)"
+
+
+def wrong_result(stdout: str, cell: object) -> str:
+    first = next((line for line in stdout.splitlines() if line.strip()), "")
+    exit_code = next(
+        (checked.observed for checked in getattr(cell, "expectations", []) if checked.field == "exit_code"),
+        None,
+    )
+    if first:
+        return shortened(f"ran, printed {first.strip()!r}", MAX_NOTE)
+    return "ran, printed nothing" + (f" (exit {exit_code})" if exit_code is not None else "")
+
+
+# --- the terminal and Markdown view -------------------------------------------------------------
+
+
+class Notes:
+    """The notes under a table, numbered in order of first use; one number per distinct text."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def number(self, text: str) -> int:
+        if text not in self.texts:
+            self.texts.append(text)
+        return self.texts.index(text) + 1
+
+
+def cell_text(entry: Mark | None, notes: Notes) -> str:
+    if entry is None:
+        return ""
+    if entry.state == "runs":
+        return SYMBOLS["runs"]
+    return f"{SYMBOLS[entry.state]} {notes.number(entry.note)}" if entry.note else SYMBOLS[entry.state]
+
+
+def engine_line(engine: EngineInfo) -> str:
+    variant = f", {code(engine.variant)}" if engine.variant else ""
+    return f"- {engine.name}: {engine.type} {engine.version}{variant}"
+
+
+def markdown_table(report: Report, heading: str = "##") -> list[str]:
+    """The feature table with its notes and engines, as Markdown lines; empty without feature scenarios."""
+    rows = feature_rows(report)
+    if not rows:
+        return []
+    engines = [engine.name for engine in report.engines]
+    notes = Notes()
+    body = [
+        [code(row.name), row.standard, *(cell_text(row.marks.get(name), notes) for name in engines)]
+        for row in rows
+    ]
+    table = tabulate(body, headers=["feature", "standard", *engines], tablefmt="github")
+    lines = [f"{heading} Core wasm features", "", table.replace("|:-", "|--"), "", LEGEND, ""]
+    lines += [f"{number}. {code(text)}" for number, text in enumerate(notes.texts, 1)]
+    lines += ["", "Engines:", "", *(engine_line(engine) for engine in report.engines)]
+    return [clean(line) for line in lines]
+
+
+class Features(ReportFormat):
+    name = "features"
+    suffix = "features.md"
+
+    def render(self, report: Report) -> str:
+        lines = [f"**{partial_line(report)}**", ""] if report.partial else []
+        table = markdown_table(report)
+        lines += table or [f"No feature scenarios in this run (their names start with {code(PREFIX)})."]
+        return "\n".join(lines) + "\n"
