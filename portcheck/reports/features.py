@@ -7,8 +7,10 @@ the view says what runs, the matrix says how much that matters. Otherwise it is 
 engine said (its refusal, cut to the line that names the reason) or what the component printed.
 
 `--format features` is this table alone, as Markdown that reads as well in a terminal (an aligned
-pipe table, the engines' words as numbered notes below it). The `markdown`, `html` and `findings`
-reports put the same table at their top when the run has feature scenarios.
+pipe table, the engines' words as numbered notes below it); `compact` and `table` say how
+observations differ, this says only whether each feature ran. The `html` and `findings` reports
+put the same table near their top when the run has feature scenarios (`markdown` does not: join
+`--format features` to it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Literal
 from tabulate import tabulate
 
 from portcheck.model.report import EngineInfo, Report, ScenarioResult
+from portcheck.reports.html_sides import esc
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.markdown import code
 from portcheck.reports.words import clean, partial_line, shortened
@@ -160,9 +163,15 @@ def cell_text(entry: Mark | None, notes: Notes) -> str:
     return f"{SYMBOLS[entry.state]} {notes.number(entry.note)}" if entry.note else SYMBOLS[entry.state]
 
 
+def flags_of(engine: EngineInfo) -> str:
+    """The engine's non-default options that its version does not already say (its flags, mostly)."""
+    parts = [part for part in engine.variant.split(", ") if part and part.split()[-1] not in engine.version]
+    return ", ".join(parts)
+
+
 def engine_line(engine: EngineInfo) -> str:
-    variant = f", {code(engine.variant)}" if engine.variant else ""
-    return f"- {engine.name}: {engine.type} {engine.version}{variant}"
+    flags = flags_of(engine)
+    return f"- {engine.name}: {engine.type} {engine.version}" + (f", {code(flags)}" if flags else "")
 
 
 def markdown_table(report: Report, heading: str = "##") -> list[str]:
@@ -176,8 +185,9 @@ def markdown_table(report: Report, heading: str = "##") -> list[str]:
         [code(row.name), row.standard, *(cell_text(row.marks.get(name), notes) for name in engines)]
         for row in rows
     ]
-    table = tabulate(body, headers=["feature", "standard", *engines], tablefmt="github")
-    lines = [f"{heading} Core wasm features", "", table.replace("|:-", "|--"), "", LEGEND, ""]
+    align = ["left", "left", *(["center"] * len(engines))]
+    table = tabulate(body, headers=["feature", "standard", *engines], tablefmt="github", colalign=align)
+    lines = [f"{heading} Core wasm features", "", table, "", LEGEND, ""]
     lines += [f"{number}. {code(text)}" for number, text in enumerate(notes.texts, 1)]
     lines += ["", "Engines:", "", *(engine_line(engine) for engine in report.engines)]
     return [clean(line) for line in lines]
@@ -192,3 +202,50 @@ class Features(ReportFormat):
         table = markdown_table(report)
         lines += table or [f"No feature scenarios in this run (their names start with {code(PREFIX)})."]
         return "\n".join(lines) + "\n"
+
+
+# --- the HTML view (a section of the html report) -----------------------------------------------
+
+HTML_STYLE = """
+table.features th code { white-space: nowrap; }
+table.features thead th { max-width: 7em; }
+table.features td.mark { text-align: center; white-space: nowrap; font-weight: bold; min-width: 3em; }
+td.f-runs { background: #dafbe1; color: #1a7f37; } td.f-refused { background: #ffebe9; color: #cf222e; }
+td.f-wrong { background: #fff1c2; color: #9a6700; } td.f-skipped { background: #eaeef2; color: #6e7781; }
+td.mark sup { font-weight: normal; }
+ol.feature-notes code { word-break: break-word; }
+"""
+
+
+def html_section(report: Report) -> str:
+    """The feature table, its notes and its engines as an HTML section; empty without feature scenarios."""
+    rows = feature_rows(report)
+    if not rows:
+        return ""
+    engines = [engine.name for engine in report.engines]
+    notes = Notes()
+    head = "".join(f"<th>{esc(name)}</th>" for name in ["feature", "standard", *engines])
+    body = "".join(html_row(row, engines, notes) for row in rows)
+    items = "".join(f"<li><code>{esc(text)}</code></li>" for text in notes.texts)
+    return (
+        f"<h2>Core wasm features</h2>\n<p>{esc(LEGEND)}. The engines' options are in the table above.</p>\n"
+        f'<table class="features"><thead><tr>{head}</tr></thead><tbody>\n{body}</tbody></table>\n'
+        f'<ol class="feature-notes">{items}</ol>'
+    )
+
+
+def html_row(row: FeatureRow, engines: list[str], notes: Notes) -> str:
+    cells = "".join(html_cell(row.marks.get(name), notes) for name in engines)
+    return f"<tr><th><code>{esc(row.name)}</code></th><td>{esc(row.standard)}</td>{cells}</tr>\n"
+
+
+def html_cell(entry: Mark | None, notes: Notes) -> str:
+    if entry is None:
+        return "<td></td>"
+    if not entry.note:
+        return f'<td class="mark f-{entry.state}">{SYMBOLS[entry.state]}</td>'
+    number = notes.number(entry.note)
+    return (
+        f'<td class="mark f-{entry.state}" title="{esc(entry.note)}">'
+        f"{SYMBOLS[entry.state]}<sup>{number}</sup></td>"
+    )
