@@ -21,8 +21,9 @@ from typing import Literal
 
 from tabulate import tabulate
 
+from portcheck.model.observation import Observation
 from portcheck.model.report import EngineInfo, Report, ScenarioResult
-from portcheck.reports.html_sides import esc
+from portcheck.reports.html_sides import anchor, esc
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.markdown import code
 from portcheck.reports.words import clean, partial_line, shortened
@@ -60,7 +61,7 @@ class Mark:
 @dataclass(frozen=True)
 class FeatureRow:
     name: str  # the scenario's name without the prefix: `gc`, `tail-calls`
-    scenario: str
+    scenario: str  # its full name, which the html report's sections are named by
     standard: str  # `Wasm 3.0`, `Phase 4 proposal`, or empty when the description does not say
     marks: dict[str, Mark] = field(default_factory=dict)
 
@@ -104,7 +105,7 @@ def mark(result: ScenarioResult, engine: str) -> Mark:
         return Mark("refused", f"{failure}: {refusal(message)}")
     if cell.expectations and all(checked.holds for checked in cell.expectations):
         return Mark("runs")
-    return Mark("wrong", wrong_result(observation.stdout if observation else "", cell))
+    return Mark("wrong", wrong_result(observation))
 
 
 def refusal(message: str) -> str:
@@ -117,11 +118,11 @@ def refusal(message: str) -> str:
     for line in message.splitlines():
         if CAUSED_BY.match(line):
             in_causes, causes = True, []
-        elif FRAME.match(line) or not line.strip():
-            in_causes = in_causes and not line.strip().startswith("at ")
-        elif in_causes:
+        elif FRAME.match(line):
+            in_causes = False  # a stack ends the chain
+        elif line.strip() and in_causes:
             causes.append(line)
-        elif not head:
+        elif line.strip() and not head:
             head = line
     reason = NUMBERED.sub("", causes[-1] if causes else head).strip()
     for noise in NOISE:
@@ -129,15 +130,13 @@ def refusal(message: str) -> str:
     return shortened(PATH.sub(r"\1", reason), MAX_NOTE) or "(no message)"
 
 
-def wrong_result(stdout: str, cell: object) -> str:
-    first = next((line for line in stdout.splitlines() if line.strip()), "")
-    exit_code = next(
-        (checked.observed for checked in getattr(cell, "expectations", []) if checked.field == "exit_code"),
-        None,
-    )
+def wrong_result(observation: Observation | None) -> str:
+    if observation is None:
+        return "ran, but not as expected"
+    first = next((line.strip() for line in observation.stdout.splitlines() if line.strip()), "")
     if first:
-        return shortened(f"ran, printed {first.strip()!r}", MAX_NOTE)
-    return "ran, printed nothing" + (f" (exit {exit_code})" if exit_code is not None else "")
+        return shortened(f"ran, printed {first!r}", MAX_NOTE)
+    return f"ran, printed nothing (exit {observation.exit_code})"
 
 
 # --- the terminal and Markdown view -------------------------------------------------------------
@@ -210,6 +209,7 @@ HTML_STYLE = """
 table.features th code { white-space: nowrap; }
 table.features thead th { max-width: 7em; }
 table.features td.mark { text-align: center; white-space: nowrap; font-weight: bold; min-width: 3em; }
+table.features a { color: inherit; text-decoration: none; }
 td.f-runs { background: #dafbe1; color: #1a7f37; } td.f-refused { background: #ffebe9; color: #cf222e; }
 td.f-wrong { background: #fff1c2; color: #9a6700; } td.f-skipped { background: #eaeef2; color: #6e7781; }
 td.mark sup { font-weight: normal; }
@@ -235,17 +235,17 @@ def html_section(report: Report) -> str:
 
 
 def html_row(row: FeatureRow, engines: list[str], notes: Notes) -> str:
-    cells = "".join(html_cell(row.marks.get(name), notes) for name in engines)
-    return f"<tr><th><code>{esc(row.name)}</code></th><td>{esc(row.standard)}</td>{cells}</tr>\n"
+    """A feature's row; its name and each cell link to the scenario's section of the html report."""
+    cells = "".join(html_cell(row, name, notes) for name in engines)
+    name = f'<a href="#{esc(anchor(row.scenario))}"><code>{esc(row.name)}</code></a>'
+    return f"<tr><th>{name}</th><td>{esc(row.standard)}</td>{cells}</tr>\n"
 
 
-def html_cell(entry: Mark | None, notes: Notes) -> str:
+def html_cell(row: FeatureRow, engine: str, notes: Notes) -> str:
+    entry = row.marks.get(engine)
     if entry is None:
         return "<td></td>"
-    if not entry.note:
-        return f'<td class="mark f-{entry.state}">{SYMBOLS[entry.state]}</td>'
-    number = notes.number(entry.note)
-    return (
-        f'<td class="mark f-{entry.state}" title="{esc(entry.note)}">'
-        f"{SYMBOLS[entry.state]}<sup>{number}</sup></td>"
-    )
+    number = f"<sup>{notes.number(entry.note)}</sup>" if entry.note else ""
+    title = f' title="{esc(entry.note)}"' if entry.note else ""
+    link = f'<a href="#{esc(anchor(row.scenario, engine))}">{SYMBOLS[entry.state]}{number}</a>'
+    return f'<td class="mark f-{entry.state}"{title}>{link}</td>'

@@ -192,8 +192,9 @@ def test_untrusted_words_stay_inert() -> None:
 def test_the_html_report_has_the_feature_table() -> None:
     html = FORMATS["html"]().render(feature_report())
     assert '<table class="features">' in html
-    assert '<td class="mark f-runs">✓</td>' in html
-    assert 'title="compile: struct indexed types not supported without the gc feature">✗<sup>1</sup>' in html
+    assert '<td class="mark f-runs"><a href="#s:feature-simd:wasmtime">✓</a></td>' in html
+    assert 'title="compile: struct indexed types not supported without the gc feature">' in html
+    assert '<a href="#s:feature-gc:wasmtime-lts">✗<sup>1</sup></a>' in html
     assert "<td><code>-W gc=y</code></td>" in html  # the engines table shows the options
 
 
