@@ -49,7 +49,8 @@ NOISE = (
     re.compile(r"^Invalid input WebAssembly code at offset \d+: "),
     re.compile(r"^Compilation error: "),
 )
-PATH = re.compile(r"(?:file://)?/[^\s`'\"]*/([^/\s`'\"]+)")
+# An absolute path or file:// URL (a cache entry, a script): its last part is enough, and stable.
+PATH = re.compile(r"(?:(?<=[\s`'\"(])|^)(?:file://)?/[^\s`'\"]*/([^/\s`'\"]+)")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ BUN_MEMORY64 = "CompileError: WebAssembly.Module doesn't parse at byte 23: Memor
         (NODE20_GC, "Unknown type code 0x5f, enable with --experimental-wasm-gc"),
         (WASMTIME_SHARED, "shared memory support is disabled for this engine -- see `Config::shared_memory`"),
         (BUN_MEMORY64, "WebAssembly.Module doesn't parse at byte 23: Memory64 is not enabled"),
+        ("Error: failed to run `/home/me/.cache/x/ab12.cwasm`", "failed to run `ab12.cwasm`"),
+        (
+            "component imports instance wasi:cli/exit@0.2.12 and i32/i64",
+            "component imports instance wasi:cli/exit@0.2.12 and i32/i64",
+        ),
         ("", "(no message)"),
     ],
 )
