@@ -16,7 +16,7 @@ import pytest
 
 from portcheck.model.report import Report
 from portcheck.reports.features import feature_rows
-from tests.conftest import portcheck, scenario, write_matrix
+from tests.conftest import feature_table, portcheck, scenario, write_matrix
 
 pytestmark = pytest.mark.e2e
 
@@ -142,12 +142,7 @@ def test_the_features_format_says_what_each_column_passed(
     flags_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
     text = (flags_run[1] / "portcheck.features.md").read_text()
-    rows = {
-        cells[0].strip("` "): [cell.strip() for cell in cells[2:]]
-        for line in text.splitlines()
-        if line.startswith("| `")
-        for cells in [line.strip("|").split("|")]
-    }
+    rows = {feature: cells[1:] for feature, cells in feature_table(text).items()}
     assert list(rows) == ["simd", "extended-const", "gc", "threads"]  # Wasm 2.0, then 3.0, then phase 4
     assert rows["simd"] == ["✓"] * 6
     assert rows["gc"][:4] == ["✓", "✓", rows["gc"][2], "✓"] and rows["gc"][2].startswith("✗ ")
@@ -161,6 +156,5 @@ def test_the_doctor_reports_features(root_report: tuple[Any, dict[str, Any]]) ->
     doctor = portcheck("engines", "doctor")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr
     assert "## Core wasm features" in doctor.stdout
-    gc = next(line for line in doctor.stdout.splitlines() if line.startswith("| `gc`"))
-    assert [cell.strip() for cell in gc.strip("|").split("|")][2:] == ["✓", "✓"]
+    assert feature_table(doctor.stdout)["gc"] == ["Wasm 3.0", "✓", "✓"]
     assert "`compile: exception refs not supported without the exception handling feature`" in doctor.stdout

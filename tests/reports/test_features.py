@@ -8,6 +8,7 @@ from portcheck.model.observation import Observation
 from portcheck.model.report import Cell, Checked, EngineInfo, Report, ScenarioResult
 from portcheck.reports import FORMATS
 from portcheck.reports.features import feature_rows, refusal
+from tests.conftest import feature_table
 from tests.reports.sample import HOSTILE
 
 # Recorded on this machine (docs: README "Core wasm features"); paths and hashes as they were.
@@ -163,18 +164,9 @@ def test_rows_are_the_feature_scenarios_oldest_standard_first() -> None:
     assert threads["jco-node20"].note == "ran, printed 'threads: ran, but a check gave a wrong result'"
 
 
-def table_rows(text: str) -> dict[str, list[str]]:
-    rows = {}
-    for line in text.splitlines():
-        if line.startswith("| `"):
-            cells = [cell.strip() for cell in line.strip("|").split("|")]
-            rows[cells[0].strip("`")] = cells[1:]
-    return rows
-
-
 def test_the_features_format_is_a_table_with_numbered_notes_and_the_flags() -> None:
     text = FORMATS["features"]().render(feature_report())
-    rows = table_rows(text)
+    rows = feature_table(text)
     assert list(rows) == ["simd", "gc", "threads"]  # client-get is not a feature
     assert rows["simd"] == ["Wasm 2.0", *["✓"] * len(ENGINES)]
     assert rows["gc"] == ["Wasm 3.0", "✓", "✗ 1", "✓", "✗ 2", "✗ 3", "skipped 4"]
