@@ -72,6 +72,16 @@ def write_matrix(folder: Path, text: str, *data_files: str) -> Path:
     return matrix
 
 
+def feature_table(text: str) -> dict[str, list[str]]:
+    """The rows of a `--format features` table: feature -> [standard, one cell per engine]."""
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| `"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            rows[cells[0].strip("`")] = cells[1:]
+    return rows
+
+
 def scenario(report: dict[str, Any], name: str) -> dict[str, Any]:
     return next(item for item in report["scenarios"] if item["name"] == name)
 

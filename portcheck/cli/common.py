@@ -130,7 +130,9 @@ def run_and_judge(matrix: Matrix, jobs: int) -> Report:
     columns = provisioned_engines(matrix)
     bar = Bar(len(matrix.scenarios) * len(columns))
     observed = run_matrix(matrix, columns, jobs, say, bar.tick)
-    infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in columns]
+    infos = [
+        EngineInfo(engine.name, engine.spec.type, engine.version(), engine.variant()) for engine in columns
+    ]
     keep_cache_under_cap(columns, started)
     return judge(matrix, infos, observed)
 

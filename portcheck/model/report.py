@@ -150,9 +150,10 @@ class EngineInfo:
     name: str
     type: str
     version: str
+    variant: str = ""  # the options that differ from the type's defaults (flags, a runtime version)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "version": self.version}
+        return {"name": self.name, "type": self.type, "version": self.version, "variant": self.variant}
 
 
 @dataclass
@@ -189,7 +190,9 @@ class Report:
         return cls(
             baseline=data["baseline"],
             engines=[
-                EngineInfo(item["name"], item.get("type", item["name"]), item["version"])
+                EngineInfo(
+                    item["name"], item.get("type", item["name"]), item["version"], item.get("variant", "")
+                )
                 for item in data["engines"]
             ],
             scenarios=[ScenarioResult.from_json(item) for item in data["scenarios"]],

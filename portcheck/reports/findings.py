@@ -9,6 +9,7 @@ from __future__ import annotations
 from portcheck import __version__
 from portcheck.model.report import Cell, Checked, Report, ScenarioResult
 from portcheck.model.scenario import LEVELS
+from portcheck.reports.features import is_feature, markdown_table
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.markdown import code
 from portcheck.reports.words import difference_lines, engines_line, expectation_text, partial_line, summary
@@ -98,6 +99,8 @@ def violations(report: Report) -> list[str]:
 def errors(report: Report) -> list[str]:
     lines = ["## Errors", ""]
     for result in report.scenarios:
+        if is_feature(result):  # its engines' words are in the Core wasm features section
+            continue
         for engine, cell in result.cells.items():
             if cell.verdict == "error" or (cell.verdict == "known" and cell.error):
                 lines += [
@@ -124,6 +127,20 @@ def spec_summary(report: Report) -> str:
     )
 
 
+def core_features(report: Report) -> list[str]:
+    table = markdown_table(report)
+    if not table:
+        return []
+    example = "portcheck repro feature-gc --engine ENGINE --output repro-gc"
+    return [
+        *table,
+        "",
+        f"Each feature is one tiny component (`portcheck/scenarios/features/`); {code(example)} writes "
+        "it with the exact commands for an engine.",
+        "",
+    ]
+
+
 class Findings(ReportFormat):
     name = "findings"
     suffix = "findings.md"
@@ -148,5 +165,5 @@ class Findings(ReportFormat):
             f"- {spec_summary(report)}",
             "",
         ]
-        lines += divergences(report) + violations(report) + errors(report)
+        lines += core_features(report) + divergences(report) + violations(report) + errors(report)
         return "\n".join(lines).rstrip("\n") + "\n"

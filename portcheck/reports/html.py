@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from portcheck.model.report import Checked, Report, ScenarioResult
 from portcheck.model.scenario import Known
+from portcheck.reports.features import HTML_STYLE, flags_of, html_section
 from portcheck.reports.html_sides import anchor, esc, pre, side_by_side
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
@@ -92,22 +93,24 @@ class Html(ReportFormat):
             f"<h1>portcheck compatibility matrix</h1>\n<p><strong>{esc(summary(report))}</strong></p>",
             f'<p class="partial"><strong>{esc(partial_line(report))}</strong></p>' if report.partial else "",
             engines_table(report),
+            html_section(report),
             matrix_table(report),
             legend(report),
             stale_section(report),
             *(scenario_section(result, report) for result in report.scenarios),
         ]
-        page = PAGE.format(style=STYLE, body="\n".join(part for part in parts if part))
+        page = PAGE.format(style=STYLE + HTML_STYLE, body="\n".join(part for part in parts if part))
         return clean(page)  # a last guard: nothing unprintable reaches the file
 
 
 def engines_table(report: Report) -> str:
     rows = [
         f"<tr><th>{esc(e.name)}</th><td>{esc(e.type)}</td><td>{esc(e.version)}</td>"
+        f"<td><code>{esc(flags_of(e))}</code></td>"
         f"<td>{'baseline' if e.name == report.baseline else ''}</td></tr>"
         for e in report.engines
     ]
-    head = "<th>engine</th><th>type</th><th>version</th><th></th>"
+    head = "<th>engine</th><th>type</th><th>version</th><th>options</th><th></th>"
     return "<h2>Engines</h2>\n" + table(head, rows)
 
 

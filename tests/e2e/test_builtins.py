@@ -31,12 +31,14 @@ def test_report_contract(root_report: tuple[Any, dict[str, Any]]) -> None:
     for item in report["scenarios"]:
         assert item["kind"] in ("client", "server")
         assert item["verdict"] in ("portable", "diverges", "error")
-        wasmtime = item["cells"]["wasmtime"]
+        wasmtime, jco = item["cells"]["wasmtime"], item["cells"]["jco"]
+        if item["name"].startswith("feature-"):  # a core wasm feature an engine may refuse: test_features
+            assert {wasmtime["error_class"], jco["error_class"]} <= {None, "compile", "instantiate"}
+            continue
         if wasmtime["verdict"] == "error":  # wasmtime traps on the resource rules it enforces
             assert item["name"].startswith("client-resources-") and wasmtime["error_class"] == "trap"
         else:
             assert wasmtime["verdict"] == "baseline"
-        jco = item["cells"]["jco"]
         assert jco["verdict"] in ("same", "differs", "error")
         if jco["verdict"] == "error":  # jco hangs or crashes on a few probes today: a specific class
             assert jco["error_class"] in ("timeout", "crash", "trap") and jco["error"]

@@ -43,6 +43,10 @@ WASMTIME_LINK = (
     "Error: failed to run main module `c.wasm`\n\nCaused by:\n    0: component imports instance "
     "`wasi:cli/exit@0.2.12`, but a matching implementation was not found in the linker\n"
 )
+WASMTIME_NO_SHARED_MEMORY = (
+    "Error: failed to run main module `t.cwasm`\n\nCaused by:\n    shared memory support is disabled for "
+    "this engine -- see `Config::shared_memory`\n\nStack backtrace:\n   0: wasmtime::x\n"
+)
 NODE20_COMPILE = """node:internal/process/promises:391
     triggerUncaughtException(err, true /* fromPromise */);
     ^
@@ -74,6 +78,7 @@ JCO_HOST_BUG = (
         (WASMTIME_HOST_TRAP, 1, "trap", "resource has children"),
         (WASMTIME_NO_RUN, 1, "instantiate", "no exported instance named `wasi:cli/run@0.2.12`"),
         (WASMTIME_LINK, 1, "instantiate", "a matching implementation was not found in the linker"),
+        (WASMTIME_NO_SHARED_MEMORY, 1, "instantiate", "shared memory support is disabled for this engine"),
         ("", 1, None, None),  # the guest chose its exit status
         ("Error: my own message, printed by the guest\n", 1, None, None),
         ("", -9, "crash", "signal 9"),

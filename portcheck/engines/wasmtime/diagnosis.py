@@ -18,7 +18,12 @@ FRAME = re.compile(r"^\s*\d+: (0x[0-9a-f]+ - |.*::)")
 # children): no `wasm trap:` line, the host's reason is the last cause after the backtrace.
 HOST_TRAP = "error while executing at wasm backtrace"
 CAUSE_LINE = re.compile(r"^\s*\d+: .*$", re.M)
-INSTANTIATE = re.compile(r"matching implementation was not found|failed to instantiate|no exported instance")
+# A feature the engine left off (`shared memory support is disabled for this engine`) is found when
+# the component is instantiated, not when it is compiled.
+INSTANTIATE = re.compile(
+    r"matching implementation was not found|failed to instantiate|no exported instance"
+    r"|support is disabled for this engine"
+)
 COMPILE = re.compile(r"failed to (compile|parse|validate|deserialize)")
 # The command line parser's own refusal of an option or its value (before any wasm is read).
 USAGE = re.compile(
