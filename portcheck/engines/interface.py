@@ -117,6 +117,14 @@ class Engine(ABC):
     def prepare(self, component: Path) -> Path:
         """Turn a component into what this engine runs, once, in the cache; may raise PrepareError."""
 
+    def prepare_for(self, component: Path, wasi: str) -> Path:
+        """`prepare` for a component built for WASI `wasi` ("0.2" or "0.3", the scenario's `wasi`).
+
+        The runner calls this; an engine that prepares 0.3 components differently (jco: JSPI
+        async mode) overrides it. `skip_reason` has already said that it can run `wasi`.
+        """
+        return self.prepare(component)
+
     @abstractmethod
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
         """The command that runs a prepared client component (wasi:cli/run) to completion."""

@@ -45,7 +45,7 @@ class Prepared:
 
 def build_identity(scenario: Scenario) -> tuple[object, ...]:
     """Scenarios with the same identity share one component."""
-    return (scenario.component, scenario.source, scenario.build, scenario.kind)
+    return (scenario.component, scenario.source, scenario.build, scenario.kind, scenario.wasi)
 
 
 def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
@@ -55,9 +55,11 @@ def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
         return error
 
 
-def prepare_after(engine: Engine, build: Future[BuildOutcome]) -> PrepareOutcome:
+def prepare_after(engine: Engine, build: Future[BuildOutcome], wasi: str) -> PrepareOutcome:
     component = build.result()
-    return component if isinstance(component, BuildError) else outcome_of(lambda: engine.prepare(component))
+    if isinstance(component, BuildError):
+        return component
+    return outcome_of(lambda: engine.prepare_for(component, wasi))
 
 
 def run_after(scenario: Scenario, engine: Engine, prepared: Future[PrepareOutcome] | None) -> Observation:
@@ -84,7 +86,7 @@ def run_matrix(
     """
     first = {build_identity(scenario): scenario for scenario in reversed(matrix.scenarios)}
     work = [(scenario, engine) for scenario in matrix.scenarios for engine in engines]
-    needed = {(e.name, build_identity(s)): e for s, e in work if not e.skip_reason(s)}
+    needed = {(e.name, build_identity(s)): (e, s.wasi) for s, e in work if not e.skip_reason(s)}
     progress(
         f"building {len(first)} component(s), preparing {len(needed)} artifact(s), "
         f"running {len(matrix.scenarios)} scenario(s) x {len(engines)} engine(s), {jobs} at a time"
@@ -100,7 +102,8 @@ def run_matrix(
     try:
         builds = {key: pool.submit(outcome_of, lambda s=s: component_for(s)) for key, s in first.items()}
         prepares = {
-            pair: pool.submit(prepare_after, engine, builds[pair[1]]) for pair, engine in needed.items()
+            pair: pool.submit(prepare_after, engine, builds[pair[1]], wasi)
+            for pair, (engine, wasi) in needed.items()
         }
         runs = [pool.submit(job, scenario, engine) for scenario, engine in work]
         observations = [run.result() for run in runs]

