@@ -33,7 +33,12 @@ def make_component(source: str, output: Path, kind: str) -> Path:
     """A component built from a WAT file of tests/data with wasm-tools alone, as a user's compiler would."""
     subprocess.run(
         ["sh", str(DATA / "mkcomponent.sh"), str(data(source)), str(output)],
-        env={"PORTCHECK_KIND": kind, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"},
+        # The test's own cache (and HOME, which npm needs if the cache lacks the pinned jco yet).
+        env={
+            "PORTCHECK_KIND": kind,
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            **{name: os.environ[name] for name in ("HOME", "PORTCHECK_CACHE") if name in os.environ},
+        },
         check=True,
     )
     return output

@@ -32,8 +32,14 @@ TOOL_TIMEOUT = 600.0
 class Jco(Engine):
     type_name = "jco"
     summary = "the component transpiled by jco to JavaScript plus core wasm, on Node, Bun or Deno"
-    client_command = "the script `jco run` runs, on that runtime"
-    server_command = "the script `jco serve` runs, on that runtime"
+    client_command = (
+        "the script `jco run` runs, on that runtime; WASI 0.3: transpiled in JSPI async mode, `run` "
+        "awaited as jco's 0.3 tests do (Node 24+ or Deno)"
+    )
+    server_command = (
+        "the script `jco serve` runs, on that runtime; WASI 0.3: the handler served by preview3-shim's "
+        "HttpServer (Node 24+ or Deno)"
+    )
     OPTIONS = (
         Option("runtime", "the JavaScript runtime", default="node", choices=runtimes.RUNTIMES),
         Option(

@@ -46,7 +46,7 @@ def env_flags(env: Mapping[str, str]) -> list[str]:
 class Wasmtime(Engine):
     type_name = "wasmtime"
     summary = "wasmtime's own command line, Cranelift or Winch"
-    client_command = "`wasmtime run -S http --env=...`"
+    client_command = "`wasmtime run -S http --env=...` (WASI 0.3 too, from wasmtime 46)"
     server_command = "`wasmtime serve -S cli --max-instance-reuse-count 1 --addr 127.0.0.1:0 --env=...`"
     OPTIONS = (
         Option(

@@ -39,7 +39,9 @@ NO_WASI_03 = "the wasmtime Python package links WASI 0.2 only (add_wasip2, add_w
 class WasmtimePy(Engine):
     type_name = "wasmtime-py"
     summary = "the embedding API of the `wasmtime` Python package"
-    client_command = "the embedding API (`Linker.add_wasip2()`, `add_wasi_http()`) in a worker process"
+    client_command = (
+        "the embedding API (`Linker.add_wasip2()`, `add_wasi_http()`) in a worker process; WASI 0.3: skipped"
+    )
     server_command = "skipped: the package has no incoming-handler host"
     OPTIONS = (
         Option(
