@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from portcheck.cli.common import DEFAULT_JOBS, JobsOption, OutputOption, guard, run_and_judge
+from portcheck.cli.common import DEFAULT_JOBS, JobsOption, OutputOption, guard, run_and_judge, write_file
 from portcheck.console import say
-from portcheck.errors import EXIT_PORTABLE, InputError
+from portcheck.errors import EXIT_PORTABLE
 from portcheck.matrix import load_matrix
 from portcheck.reports.findings import P3_MATRIX, Findings
 
@@ -38,10 +38,6 @@ def findings(
         if output is None:
             sys.stdout.write(text)
         else:
-            try:
-                output.parent.mkdir(parents=True, exist_ok=True)
-                output.write_text(text, encoding="utf-8")
-            except OSError as error:
-                raise InputError(output, "--output", f"cannot write: {error.strerror or error}") from None
+            write_file(output, text)
             say(f"wrote the findings of {', '.join(map(str, paths))} to {output}")
     raise typer.Exit(EXIT_PORTABLE)
