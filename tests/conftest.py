@@ -97,6 +97,17 @@ def root_report(
     return finished, json.loads(output.read_text())
 
 
+@pytest.fixture(scope="session")
+def p3_report(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """matrices/p3.toml (the WASI 0.3 scenarios beside their 0.2 twins, every column), run once."""
+    output = tmp_path_factory.mktemp("p3") / "report.json"
+    finished = portcheck("run", "matrices/p3.toml", "--format", "json", "--output", str(output))
+    assert output.is_file(), finished.stderr
+    return finished, json.loads(output.read_text())
+
+
 def wasmtime_binary(version: str | None = None) -> Path:
     """The wasmtime CLI portcheck runs (provisioned if needed), for running it by hand."""
     engine = Wasmtime(EngineSpec("wasmtime", "wasmtime", (("version", version),) if version else ()))
