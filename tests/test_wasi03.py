@@ -179,3 +179,13 @@ def test_a_skipped_side_is_unavailable_with_its_reason(tmp_path: Path) -> None:
     )
     cell = report.scenarios[1].twin.cells["jco"]  # type: ignore[union-attr]
     assert (cell.verdict, cell.reason) == ("unavailable", "the 0.3 build was skipped: no JSPI")
+
+
+def test_a_javascript_guest_for_wasi_03_is_a_build_error_with_the_reason(tmp_path: Path) -> None:
+    from portcheck.errors import BuildError
+    from portcheck.toolchains.componentize_js import ComponentizeJs
+
+    source = tmp_path / "server.js"
+    source.write_text("addEventListener('fetch', (e) => e.respondWith(new Response('hi')));\n")
+    with pytest.raises(BuildError, match=r"server.js: componentize-js 0.23.0 cannot build WASI 0.3 guests"):
+        ComponentizeJs().build(source, "server", tmp_path / "out.wasm", "0.3")
