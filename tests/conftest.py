@@ -109,8 +109,23 @@ def root_report(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """The repo-root matrix.toml (every built-in on wasmtime and jco), run once for the session."""
-    output = tmp_path_factory.mktemp("root") / "report.json"
-    finished = portcheck("run", "matrix.toml", "--format", "json", "--output", str(output))
+    return json_run(tmp_path_factory, "matrix.toml")
+
+
+@pytest.fixture(scope="session")
+def p3_report(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """matrices/p3.toml (the WASI 0.3 scenarios beside their 0.2 twins, every column), run once."""
+    return json_run(tmp_path_factory, "matrices/p3.toml")
+
+
+def json_run(
+    tmp_path_factory: pytest.TempPathFactory, matrix: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """`portcheck run MATRIX --format json`: how it ended, and the report it wrote."""
+    output = tmp_path_factory.mktemp(Path(matrix).stem) / "report.json"
+    finished = portcheck("run", matrix, "--format", "json", "--output", str(output))
     assert output.is_file(), finished.stderr
     return finished, json.loads(output.read_text())
 

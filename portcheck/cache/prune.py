@@ -21,7 +21,7 @@ from portcheck.cache import integrity
 
 # Folders of artifacts inside a tool's entry: jco's output lives under jco's own install so
 # that the runtime finds its shim by walking up.
-NESTED_ARTIFACTS = ("prepared", "transpiled")
+NESTED_ARTIFACTS = ("prepared", "transpiled", "transpiled-p3")
 DEFAULT_MAX_SIZE = 5 * 1024**3  # what a run keeps the artifacts under, unless told otherwise
 MAX_SIZE_VARIABLE = "PORTCHECK_CACHE_MAX_SIZE"
 SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?\s*$", re.I)

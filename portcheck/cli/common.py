@@ -92,12 +92,17 @@ def write_report(report: Report, format_name: str, output: Path | None, output_d
         sys.stdout.flush()
     if target is None:
         return
+    write_file(target, text)
+    say(f"wrote {format_name} report to {target}")
+
+
+def write_file(target: Path, text: str) -> None:
+    """Write a report to --output (or --output-dir); one line and exit 2 if it cannot be written."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as error:
         raise InputError(target, "--output", f"cannot write: {error.strerror or error}") from None
-    say(f"wrote {format_name} report to {target}")
 
 
 def write_reports(report: Report, chosen: list[str], output: Path | None, output_dir: Path | None) -> int:

@@ -119,10 +119,12 @@ class Engine(ABC):
         """Ask the engine for its exact version."""
 
     @abstractmethod
-    def prepare(self, component: Path, kind: Kind) -> Path:
+    def prepare(self, component: Path, kind: Kind, wasi: str) -> Path:
         """Turn a component into what this engine runs, once, in the cache; may raise PrepareError.
 
-        `kind` is the scenario's (client or server): an engine may prepare the two differently.
+        `kind` and `wasi` are the scenario's (client or server; "0.2" or "0.3"): an engine may
+        prepare them differently (jco: its own run or serve output; JSPI async mode for 0.3).
+        `skip_reason` has already said that it can run them.
         """
 
     @abstractmethod

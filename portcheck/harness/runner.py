@@ -52,8 +52,8 @@ class Prepared:
 
 
 def build_identity(scenario: Scenario) -> tuple[object, ...]:
-    """Scenarios with the same identity share one component."""
-    return (scenario.component, scenario.source, scenario.build, scenario.kind)
+    """Scenarios with the same identity share one component (kind and WASI version included)."""
+    return (scenario.component, scenario.source, scenario.build, scenario.kind, scenario.wasi)
 
 
 def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
@@ -63,10 +63,10 @@ def outcome_of(work: Callable[[], Path]) -> Path | BuildError | PrepareError:
         return error
 
 
-def prepare_after(engine: Engine, kind: Kind, component: BuildOutcome) -> PrepareOutcome:
+def prepare_after(engine: Engine, kind: Kind, wasi: str, component: BuildOutcome) -> PrepareOutcome:
     if isinstance(component, BuildError):
         return component
-    return outcome_of(lambda: engine.prepare(component, kind))
+    return outcome_of(lambda: engine.prepare(component, kind, wasi))
 
 
 def run_after(scenario: Scenario, engine: Engine, artifact: PrepareOutcome | None) -> Observation:
@@ -113,7 +113,7 @@ def run_matrix(
     prepares = {
         (name, identity): task(
             "prepare",
-            lambda e=engine, i=identity: prepare_after(e, i[3], builds[i].result),  # type: ignore[arg-type]
+            lambda e=engine, i=identity: prepare_after(e, i[3], i[4], builds[i].result),  # type: ignore[arg-type]
             [builds[identity]],
             engine.spec.to_json(),
             identity,

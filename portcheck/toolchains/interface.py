@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from pathlib import Path
 
-from portcheck.model.scenario import Kind
+from portcheck.model.scenario import DEFAULT_WASI, Kind
 
 
 class Toolchain(ABC):
@@ -26,5 +26,6 @@ class Toolchain(ABC):
         return [source]
 
     @abstractmethod
-    def build(self, source: Path, kind: Kind, output: Path) -> None:
-        """Write the component for `source` to `output`; raise BuildError with the tool's message."""
+    def build(self, source: Path, kind: Kind, output: Path, wasi: str = DEFAULT_WASI) -> None:
+        """Write the component for `source` to `output`, for the kind's world of WASI `wasi`
+        ("0.2" or "0.3"); raise BuildError with the tool's message."""

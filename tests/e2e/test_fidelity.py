@@ -94,7 +94,7 @@ class EngineCommand:
 
 def both_ways(scenario: Scenario, engine: Engine) -> tuple[Observation, Observation]:
     component = component_for(scenario)
-    prepared = execute(scenario, Prepared(engine, engine.prepare(component, scenario.kind)))
+    prepared = execute(scenario, Prepared(engine, engine.prepare(component, scenario.kind, scenario.wasi)))
     return without_clock(prepared), without_clock(execute(scenario, EngineCommand(engine, component)))
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from portcheck import cache
 from portcheck.engines import flags as command_line
 from portcheck.engines.interface import Engine, Failure, Invocation, Option, PrepareError
-from portcheck.engines.jco import diagnosis, runtimes
-from portcheck.engines.jco.package import JCO, PACKAGE, PREVIEW2_SHIM, jco_script
+from portcheck.engines.jco import diagnosis, p3, runtimes
+from portcheck.engines.jco.package import JCO, PACKAGE, PREVIEW2_SHIM, PREVIEW3_SHIM, jco_script
 from portcheck.harness import processes
-from portcheck.model.scenario import Kind
+from portcheck.model.scenario import Kind, Scenario
 from portcheck.provision.node import node_binary
 
 RUNNER = "_run.js"  # the script jco writes and starts
@@ -43,8 +43,14 @@ PARSER_ERROR = re.compile(r"^(error: .*|Error: --[\w-]+ .*)$", re.M)
 class Jco(Engine):
     type_name = "jco"
     summary = "the component transpiled by jco to JavaScript plus core wasm, on Node, Bun or Deno"
-    client_command = "the script `jco run` runs, on that runtime"
-    server_command = "the script `jco serve` runs, on that runtime"
+    client_command = (
+        "the script `jco run` runs, on that runtime; WASI 0.3: transpiled in JSPI async mode, `run` "
+        "awaited as jco's 0.3 tests do (Node 24+ or Deno)"
+    )
+    server_command = (
+        "the script `jco serve` runs, on that runtime; WASI 0.3: the handler served by preview3-shim's "
+        "HttpServer (Node 24+ or Deno)"
+    )
     OPTIONS = (
         Option("runtime", "the JavaScript runtime", default="node", choices=runtimes.RUNTIMES),
         Option(
@@ -96,7 +102,9 @@ class Jco(Engine):
 
     @functools.cached_property
     def jco_versions(self) -> str:
-        return f"{PACKAGE.installed_version(JCO)} (preview2-shim {PACKAGE.installed_version(PREVIEW2_SHIM)}"
+        shims = f"preview2-shim {PACKAGE.installed_version(PREVIEW2_SHIM)}"
+        shims += f", preview3-shim {PACKAGE.installed_version(PREVIEW3_SHIM)}"
+        return f"{PACKAGE.installed_version(JCO)} ({shims}"
 
     def read_version(self) -> str:
         output = processes.run([str(self.runtime), "--version"], env={}, timeout=60).stdout.decode().split()
@@ -120,7 +128,9 @@ class Jco(Engine):
         key = cache.digest(cache.file_digest(component), self.jco_versions, kind, *self.flags(kind))
         return PACKAGE.home / "prepared" / key
 
-    def prepare(self, component: Path, kind: Kind) -> Path:
+    def prepare(self, component: Path, kind: Kind, wasi: str) -> Path:
+        if wasi == "0.3":  # jco's own run/serve take 0.2 only: JSPI async mode with 0.3 runners (p3.py)
+            return p3.prepare(component, self.jco_versions)
         return cache.artifact(
             self.artifact(component, kind), lambda output: self.generate(component, kind, output)
         )
@@ -149,9 +159,16 @@ class Jco(Engine):
         if kind == "server":
             announce_bound_port(output / RUNNER)
 
+    def skip_reason(self, scenario: Scenario) -> str | None:
+        return p3.skip_reason(scenario, self.runtime_name, self.runtime_version) or super().skip_reason(
+            scenario
+        )
+
     def launch(self, script: Path, env: Mapping[str, str]) -> Invocation:
         """The runtime running a runner script; the component sees `env` (and what the runtime adds)."""
         flags = self.runtime_flags
+        if p3.is_p3(script.parent):
+            flags = p3.runtime_flags(self.runtime_name, flags)
         if self.runtime_name == "deno":
             argv = [str(self.runtime), "run", "--allow-all", *flags, str(script)]
             # Deno keeps a cache of its own; pointing it into ours keeps $HOME untouched.
@@ -161,10 +178,10 @@ class Jco(Engine):
         return Invocation(argv, env=dict(env), cwd=script.parent)
 
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return self.launch(prepared / RUNNER, env)
+        return self.launch(p3.script(prepared, "client") if p3.is_p3(prepared) else prepared / RUNNER, env)
 
     def server(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
-        return self.launch(prepared / RUNNER, env)
+        return self.launch(p3.script(prepared, "server") if p3.is_p3(prepared) else prepared / RUNNER, env)
 
     def runtime_env(self, env: Mapping[str, str]) -> dict[str, str]:
         """`jco run`/`jco serve` start JCO_RUN_PATH (default: Node) with JCO_RUN_ARGS before the script."""

@@ -18,7 +18,7 @@ from portcheck.engines.interface import Engine, Failure, Invocation, Option, Pre
 from portcheck.engines.wasmtime import diagnosis
 from portcheck.errors import EnvironmentProblem
 from portcheck.harness import processes
-from portcheck.model.scenario import Kind
+from portcheck.model.scenario import Kind, Scenario
 
 SERVING = re.compile(r"Serving HTTP on http://[^\s/]+:(\d+)/")
 TOOL_TIMEOUT = 600.0
@@ -34,6 +34,23 @@ def command_options(binary: Path, command: str) -> frozenset[str]:
     return command_line.help_options(finished.stdout.decode("utf-8", "replace"))
 
 
+# WASI 0.3.0 (the final 0.3.0 interfaces, as jco ships them) runs from release 46 with the usual
+# options: 36 to 45 refuse such a component (`stream` requires the component model async
+# feature; 45 with -W component-model-async -S p3 has only a 0.3.0 release candidate).
+FIRST_P3_RELEASE = 46
+# `serve --max-instance-reuse-count` exists from 42 on. Its default is 1 for WASI 0.2 and 128 for
+# 0.3 (with an idle-instance timeout of 1 s): portcheck says 1, a fresh instance per request, for
+# both, unless the engine's flags choose otherwise, so that a 0.3 build meets the same instance
+# discipline as its 0.2 twin.
+FIRST_REUSE_OPTION = 42
+INSTANCE_REUSE = ["--max-instance-reuse-count", "1"]
+
+
+def major(version: str) -> int:
+    found = re.match(r"\d+", version)
+    return int(found.group()) if found else 0
+
+
 def env_flags(env: Mapping[str, str]) -> list[str]:
     return [f"--env={name}={value}" for name, value in env.items()]
 
@@ -41,8 +58,8 @@ def env_flags(env: Mapping[str, str]) -> list[str]:
 class Wasmtime(Engine):
     type_name = "wasmtime"
     summary = "wasmtime's own command line, Cranelift or Winch"
-    client_command = "`wasmtime run -S http --env=...`"
-    server_command = "`wasmtime serve -S cli --addr 127.0.0.1:0 --env=...`"
+    client_command = "`wasmtime run -S http --env=...` (WASI 0.3 too, from wasmtime 46)"
+    server_command = "`wasmtime serve -S cli --max-instance-reuse-count 1 --addr 127.0.0.1:0 --env=...`"
     OPTIONS = (
         Option(
             "version",
@@ -113,6 +130,14 @@ class Wasmtime(Engine):
         given = self.option("flags") or ()
         return [*compiler, *command_line.routed(given, accepted[command], known)]
 
+    def skip_reason(self, scenario: Scenario) -> str | None:
+        if scenario.wasi == "0.3" and major(self.wanted_version) < FIRST_P3_RELEASE:
+            return (
+                f"wasmtime {self.wanted_version} cannot run WASI 0.3.0 components: they run from "
+                f"wasmtime {FIRST_P3_RELEASE} on"
+            )
+        return super().skip_reason(scenario)
+
     def read_version(self) -> str:
         finished = processes.run([str(self.binary), "--version"], env={}, timeout=60)
         words = finished.stdout.decode().split()
@@ -126,7 +151,7 @@ class Wasmtime(Engine):
         key = cache.digest(cache.file_digest(component), self.version(), self.compiler or "", *given)
         return cache.root() / "wasmtime" / f"{key}.cwasm"
 
-    def prepare(self, component: Path, kind: Kind) -> Path:
+    def prepare(self, component: Path, kind: Kind, wasi: str) -> Path:
         target = self.artifact(component)
 
         def compile_(temporary: Path) -> None:
@@ -160,7 +185,10 @@ class Wasmtime(Engine):
         return ["run", *extra, *self.flags("run"), "-S", "http", *env_flags(env)]
 
     def serve_args(self, address: str, env: Mapping[str, str], extra: list[str]) -> list[str]:
-        return ["serve", *extra, *self.flags("serve"), "-S", "cli", "--addr", address, *env_flags(env)]
+        flags = self.flags("serve")
+        chosen = any(command_line.name(option) == INSTANCE_REUSE[0] for option in command_line.options(flags))
+        reuse = INSTANCE_REUSE if major(self.wanted_version) >= FIRST_REUSE_OPTION and not chosen else []
+        return ["serve", *extra, *flags, "-S", "cli", *reuse, "--addr", address, *env_flags(env)]
 
     def cli_client(self, component: str, env: Mapping[str, str]) -> Invocation:
         return Invocation(["wasmtime", *self.run_args(env, []), component], env={})
