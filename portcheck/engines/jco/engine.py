@@ -38,6 +38,7 @@ SERVE_ONLY = frozenset({"--isolate-requests", "--isolate-worker-pool-size"})
 # Options portcheck sets itself; a matrix giving them is told so.
 RESERVED = ("--jco-dir", "--host", "--port")
 PARSER_ERROR = re.compile(r"^(error: .*|Error: --[\w-]+ .*)$", re.M)
+FRAME_OR_BRACE = re.compile(r"^\s*(at \S|[{}]\s*$)")
 
 
 class Jco(Engine):
@@ -218,8 +219,13 @@ def announce_bound_port(script: Path) -> None:
 
 
 def prepare_error(stderr: str, returncode: int | None) -> PrepareError:
-    """jco's refusal of its options, or its transpiler's error, in its own words (no stack frames)."""
+    """jco's refusal of its options, or its transpiler's error, in its own words (no stack frames).
+
+    `jco run`/`serve` wrap the transpiler's error as the `[cause]` of "Unable to transpile
+    command for execution": the cause is what says why.
+    """
     if parser := PARSER_ERROR.search(stderr):
         return PrepareError("options", parser.group(1))
-    lines = [line for line in stderr.splitlines() if line.strip() and not line.lstrip().startswith("at ")]
+    text = stderr.split("[cause]: ", 1)[1] if "[cause]: " in stderr else stderr
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not FRAME_OR_BRACE.match(line)]
     return PrepareError("compile", "\n".join(lines[:8]) or f"jco exited {returncode}")
