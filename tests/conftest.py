@@ -24,6 +24,23 @@ DATA = Path(__file__).resolve().parent / "data"
 DOCTOR = ROOT / "portcheck" / "doctor"  # the tiny known components `portcheck engines doctor` runs
 
 
+# The doctor's two tiny components as a matrix's scenarios (write_matrix copies the .wat files).
+HELLO_CLIENT = """
+[[scenario]]
+name = "hello"
+kind = "client"
+source = "hello_client.wat"
+"""
+FIXED_SERVER = """
+[[scenario]]
+name = "fixed"
+kind = "server"
+source = "fixed_server.wat"
+[[scenario.request]]
+path = "/"
+"""
+
+
 def data(name: str) -> Path:
     """A test file: from tests/data, or one of the doctor's components."""
     return DATA / name if (DATA / name).exists() else DOCTOR / name

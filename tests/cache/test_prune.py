@@ -24,6 +24,7 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def made(path: Path, size: int, used_hours_ago: float, artifact: bool = True) -> Path:
     """A cache entry of `size` bytes, last used that long ago."""
+
     def write(temporary: Path) -> None:
         temporary.write_bytes(b"x" * size)
 

@@ -19,26 +19,11 @@ from portcheck.matrix import load_matrix
 from portcheck.model.observation import Observation
 from portcheck.model.scenario import EngineSpec
 from portcheck.toolchains import component_for
-from tests.conftest import run_json, without_clock, write_matrix
+from tests.conftest import FIXED_SERVER, HELLO_CLIENT, run_json, without_clock, write_matrix
 
 pytestmark = pytest.mark.e2e
 
-MATRIX = """
-[matrix]
-engines = ["wasmtime", "jco"]
-
-[[scenario]]
-name = "hello"
-kind = "client"
-source = "hello_client.wat"
-
-[[scenario]]
-name = "fixed"
-kind = "server"
-source = "fixed_server.wat"
-[[scenario.request]]
-path = "/"
-"""
+MATRIX = '[matrix]\nengines = ["wasmtime", "jco"]\n' + HELLO_CLIENT + FIXED_SERVER
 ARTIFACTS = ("component", "cwasm", "transpiled")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_json, scenario, write_matrix
+from tests.conftest import FIXED_SERVER, run_json, scenario, write_matrix
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,8 @@ type = "wasmtime"
 flags = ["--max-instance-reuse-count", "16"]
 """
 
-REFUSED = """
+REFUSED = (
+    """
 [matrix]
 engines = ["wasmtime", "wasmtime-bad", "jco-bad", "node-bad"]
 
@@ -39,14 +40,9 @@ flags = ["--isolate-requests", "threads"]
 [engines.node-bad]
 type = "jco"
 runtime_flags = ["--no-such-node-option"]
-
-[[scenario]]
-name = "fixed"
-kind = "server"
-source = "fixed_server.wat"
-[[scenario.request]]
-path = "/"
 """
+    + FIXED_SERVER
+)
 
 
 def test_the_mode_decides_what_a_stateful_server_sees(tmp_path: Path) -> None:
