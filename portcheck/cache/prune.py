@@ -69,12 +69,16 @@ def entry(path: Path, skip: Collection[str] = ()) -> Entry:
     return Entry(path, size_of(path, skip), last_use(path), integrity.record_of(path).exists())
 
 
-def entries(root: Path) -> list[Entry]:
-    """Every entry of the cache, artifacts nested in tools included (each counted once)."""
+def entries(root: Path, artifacts_only: bool = False) -> list[Entry]:
+    """Every entry of the cache, artifacts nested in tools included (each counted once).
+
+    `artifacts_only` leaves tools out without measuring them (an npm install is thousands of files).
+    """
     found: list[Entry] = []
     for part in children(root):
         for item in children(part) if part.is_dir() else []:
-            found.append(entry(item, NESTED_ARTIFACTS))
+            if not artifacts_only or integrity.record_of(item).exists():
+                found.append(entry(item, NESTED_ARTIFACTS))
             for nested in NESTED_ARTIFACTS if item.is_dir() else ():
                 found += [entry(path) for path in children(item / nested)]
     return found

@@ -166,7 +166,7 @@ def keep_cache_under_cap(columns: list[Engine], started: float) -> None:
     if limit_text is not None and pruning.parse_size(limit_text) is None:
         raise InputError(pruning.MAX_SIZE_VARIABLE, limit_text, "expected a size such as 5G or 500M")
     limit = pruning.default_max_size()
-    found = pruning.entries(cache.root())
+    found = pruning.entries(cache.root(), artifacts_only=True)
     if sum(entry.size for entry in found) <= limit:
         return
     chosen = pruning.choose(found, None, limit, tools_of(columns), started, artifacts_only=True)

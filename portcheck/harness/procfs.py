@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-QUIET_POLL = 0.002  # seconds between two looks while waiting for a process to go quiet
+QUIET_POLL = 0.005  # seconds between two looks while waiting for a process to go quiet
 
 
 def stat_fields(path: Path) -> list[str] | None:

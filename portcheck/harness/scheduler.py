@@ -62,7 +62,8 @@ class Task:
         total = sum(used)
         rate = (total - self._cpu) / max(now - self._sampled, 1e-3)
         self._cpu, self._sampled = total, now
-        # No process of its own (yet, or any more): the task's Python side is what runs.
+        # No process of its own (yet, or any more): the task's Python side is what runs. The
+        # threads are read only when the CPU time alone says idle (it is the costlier look).
         working = not used or rate >= IDLE_RATE or any(runnable(pid) for pid in self._pids)
         # Idle only when seen idle twice in a row: one look can fall between two bursts of work.
         self.busy = now - self._started < WARMUP or working or not self._idle_before
@@ -85,19 +86,27 @@ def run_all(tasks: Sequence[Task], slots: int, limit: int) -> None:
     pending = sorted(tasks, key=lambda task: -task.path)  # stable: equal paths keep their order
     live: list[tuple[Task, threading.Thread]] = []
     finished = threading.Event()
+    sampled = 0.0
     try:
         while pending or live:
             now = time.monotonic()
-            live = [(task, thread) for task, thread in live if thread.is_alive()]
-            if failed := next((task.error for task in tasks if task.error is not None), None):
+            running = [(task, thread) for task, thread in live if thread.is_alive()]
+            ended = [task for task, thread in live if (task, thread) not in running]
+            live = running
+            if failed := next((task.error for task in ended if task.error is not None), None):
                 raise failed
-            for task, _thread in live:
-                task.sample(now)
+            if now - sampled >= SAMPLE:  # not on every wake-up: a task ending wakes the loop too
+                sampled = now
+                for task, _thread in live:
+                    task.sample(now)
             busy = sum(task.busy for task, _ in live)
-            for task in [task for task in pending if task.ready()]:
-                if busy >= slots or len(live) >= limit:
-                    break
-                pending.remove(task)
+            index = 0
+            while index < len(pending) and busy < slots and len(live) < limit:
+                task = pending[index]
+                if not task.ready():
+                    index += 1
+                    continue
+                del pending[index]
                 thread = threading.Thread(target=done_then_wake(task, finished), name=task.name)
                 thread.start()
                 live.append((task, thread))
