@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 VERIFY_SHARE = 0.15  # of the whole run, kept for running found.toml with portcheck run at the end
-VERIFY_SECONDS = 2.0  # what verifying one bucket takes (a jco process start or two)
+VERIFY_SECONDS = 1.0  # what verifying one bucket takes: a process start per engine, 2 at a time
 SHRINK_SECONDS = 8.0  # what shrinking one bucket may take at most
 SHRINK_SHARE = 0.5  # of a generator's share, at most, kept for shrinking
 UNLIMITED_SHRINK = 10.0  # per bucket, when the run has no time limit (--cases alone)

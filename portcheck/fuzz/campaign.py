@@ -9,9 +9,10 @@ runs on every engine at once; every signature it shows is counted in its bucket.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from hypothesis.database import ExampleDatabase
@@ -36,6 +37,8 @@ class Tally:
     cases: int = 0  # generated cases, every generator
     runs: int = 0  # every case run: seeds, replays, generated, shrinking
     buckets: int = 0
+    # Per generator: seconds spent in each step, cases generated, engine processes started.
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def database_key(target: Target) -> bytes:
@@ -70,13 +73,22 @@ class Campaign:
         self.budget.start_phase()
         self.tally.generator = target.generator.name
         runner = CaseRunner(target, self.baseline, self.options)
+        steps = self.tally.steps[target.generator.name] = {"cases": 0}
+        before = self.tally.cases
         try:
-            self.seed_cases(target, runner)
-            self.replay(target, runner)
-            self.generate(target, runner)
-            self.shrink(target, runner)
+            for name, step in (
+                ("seeds", self.seed_cases),
+                ("replay", self.replay),
+                ("generate", self.generate),
+                ("shrink", self.shrink),
+            ):
+                started = time.monotonic()
+                step(target, runner)
+                steps[f"{name}_seconds"] = round(time.monotonic() - started, 2)
+                steps["cases"] = self.tally.cases - before
             self.save(target)
         finally:
+            steps["starts"] = runner.pool.starts()
             runner.close()
 
     def record(self, target: Target, runner: CaseRunner, case: Any, drawn: Any, source: str) -> list[Bucket]:
@@ -120,7 +132,7 @@ class Campaign:
             for bucket in opened:
                 bucket.minimized = bucket.signature == signature.decode()
 
-    def generate(self, target: Target, runner: CaseRunner) -> list[Bucket]:
+    def generate(self, target: Target, runner: CaseRunner) -> None:
         """Generated cases until the budget says stop, one step ahead: while a case runs on the
         engines, Hypothesis draws the next (what a case shows never feeds back into drawing)."""
         opened: list[Bucket] = []
@@ -154,7 +166,6 @@ class Campaign:
             search.generate(target.generator.strategy(), self.seed, one)
             if pending is not None:
                 settle(*pending)
-        return opened
 
     def shrink(self, target: Target, runner: CaseRunner) -> None:
         strategy = target.generator.strategy()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
-SEPARATORS = (b", ", b",", b"; ", b";", b" ", b"")
+SEPARATORS = (b", ", b",", b"; ", b";", b" ")
 # Fields RFC 9110 defines with a single value (repeating one is an error a recipient may handle
 # either way), and the hop-by-hop ones (RFC 9110 7.6.1) with those an engine owns itself; any
 # other field is taken as a list field, whose lines a recipient may combine with commas (5.3).
@@ -73,6 +73,18 @@ def values_class(values: list[bytes]) -> str:
     return odd[0] if odd else "plain"
 
 
+def class_for(name: str, change: str) -> str:
+    """The name's class as far as this kind of change can depend on it: which fields an engine
+    hides or drops depends on the name (hop-by-hop ones, odd ones); how repeated lines come out
+    only on whether the field is Set-Cookie, Cookie or any other; how a value is changed not at all."""
+    if change.startswith("value") or change.startswith("lines in"):
+        return "*"
+    found = name_class(name)
+    if change.startswith(("added", "missing")) or found in OWN_CLASS:
+        return found
+    return "<field>" if found in ("<hop-by-hop field>", "<singleton field>", "<list field>") else found
+
+
 def odd(kind: str) -> str:
     return "" if kind == "plain" else f" ({kind})"
 
@@ -80,17 +92,19 @@ def odd(kind: str) -> str:
 def lines_change(base: list[bytes], engine: list[bytes]) -> str:
     """How an engine's lines of one name differ from the baseline's."""
     if not base:
-        return "added" + odd(values_class(engine))
+        return "added"
     if not engine:
         return "missing" + odd(values_class(base))
     if len(engine) == 1 and len(base) > 1:
-        for separator in SEPARATORS:
-            if engine[0] == separator.join(base):
-                return f"joined with {separator!r}"
         if engine[0] == base[-1]:
             return "only the last kept"
         if engine[0] == base[0]:
             return "only the first kept"
+        for separator in SEPARATORS:
+            if engine[0] == separator.join(base):
+                return f"joined with {separator!r}"
+        if engine[0] == b"".join(base):
+            return "joined"
     if len(base) == 1 and len(engine) > 1:
         return "split into lines"
     if len(base) != len(engine):

@@ -111,12 +111,14 @@ def message_strategy(words: Vocabulary, statuses: tuple[int, ...]) -> st.SearchS
     )
     odd_reason = weighted((90, st.none()), (10, st.sampled_from(("", "Whatever", "caf\xe9", "A\tB"))))
     framing = weighted((55, st.just("content-length")), (30, st.just("chunked")), (15, st.just("close")))
-    change = weighted((95, st.just(0)), (5, st.integers(-3, 3)))
+    # What leaves a body incomplete (a longer Content-Length, a cut, a reset, a stall) is rare: one
+    # engine crashes on every such body, and restarting it costs a second of a core each time.
+    change = weighted((996, st.just(0)), (4, st.integers(-3, 3)))
     odd_length = weighted((95, st.none()), (5, st.sampled_from(ODD_LENGTHS)))
     coding = weighted((90, st.just("chunked")), (10, st.sampled_from(TRANSFER_CODINGS)))
     trailers = weighted((50, st.just(())), (50, words.lines(3)))
-    ending = weighted((88, st.just("close")), (6, st.just("reset")), (6, st.just("stall")))
-    cut_at = weighted((96, st.none()), (4, st.integers(0, 999)))
+    ending = weighted((994, st.just("close")), (3, st.just("reset")), (3, st.just("stall")))
+    cut_at = weighted((997, st.none()), (3, st.integers(0, 999)))
 
     @st.composite
     def messages(draw: st.DrawFn) -> Message:
@@ -200,7 +202,8 @@ def shown_wire(data: bytes) -> list[str]:
     shown = []
     for index, part in enumerate(lines):
         ending = "\\n" if index < len(lines) - 1 else ""
-        shown.append(escape(part) + ending)
+        line = escape(part) + ending
+        shown.append(line if len(line) <= 200 else f"{line[:200]}... ({len(part)} bytes)")
     return [text for text in shown if text]
 
 

@@ -141,6 +141,7 @@ def fuzz_json(
         **run,
         "cases": tally.cases,
         "runs": tally.runs,
+        "steps": tally.steps,
         "engines": [{"name": e.name, "type": e.type, "version": e.version} for e in engines],
         "baseline": baseline,
         "buckets": [bucket_json(bucket, targets[bucket.generator]) for bucket in buckets.found.values()],

@@ -83,12 +83,14 @@ def fuzz(
     candidates = list(buckets.found.values())
     if candidates and not interrupted:
         say(f"verifying {len(candidates)} bucket(s) with portcheck run")
+        verifying = time.monotonic()
         try:
             report = verify(
                 candidates, targets, plan.specs, engines, plan.baseline, plan.seed, plan.output, plan.jobs
             )
         except KeyboardInterrupt:
             interrupted = True
+        campaign.tally.steps["verify_seconds"] = round(time.monotonic() - verifying, 2)  # type: ignore[assignment]
     reproduced = [bucket for bucket in candidates if bucket.verified == "reproduced" or interrupted]
     others = [bucket for bucket in candidates if bucket not in reproduced]
     infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in engines]

@@ -19,6 +19,7 @@ from typing import Any
 from portcheck.fuzz import records
 from portcheck.fuzz.change import (
     bytes_change,
+    class_for,
     lines_change,
     name_class,
     outline_class,
@@ -56,7 +57,7 @@ def entry_groups(entries: list[tuple[str, bytes]]) -> dict[str, list[bytes]]:
 def compare_entries(base: list[tuple[str, bytes]], engine: list[tuple[str, bytes]], where: str) -> list[str]:
     ours, theirs = entry_groups(base), entry_groups(engine)
     found = [
-        f"{where}entries[{name_class(name)}]: {lines_change(ours.get(name, []), theirs.get(name, []))}"
+        named_change(f"{where}entries", name, ours.get(name, []), theirs.get(name, []))
         for name in dict.fromkeys([*ours, *theirs])
         if ours.get(name, []) != theirs.get(name, [])
     ]
@@ -69,6 +70,11 @@ def compare_entries(base: list[tuple[str, bytes]], engine: list[tuple[str, bytes
     return []
 
 
+def named_change(where: str, name: str, base: list[bytes], engine: list[bytes]) -> str:
+    change = lines_change(base, engine)
+    return f"{where}[{class_for(name, change)}]: {change}"
+
+
 def compare_records(base: records.Record, engine: records.Record, where: str) -> list[str]:
     if base.outcome != engine.outcome:
         return [f"{where}outcome: {base.outcome} vs {engine.outcome}"]  # the rest follows from it
@@ -76,10 +82,12 @@ def compare_records(base: records.Record, engine: records.Record, where: str) ->
     entry_changes = {item.split("]: ", 1)[1] for item in found if "entries[" in item}
     for name in dict.fromkeys([*base.gets, *engine.gets]):
         ours, theirs = base.gets.get(name, []), engine.gets.get(name, [])
-        if ours != theirs and (change := lines_change(ours, theirs)) not in entry_changes:
-            found.append(f"{where}get[{name_class(name)}]: {change}")
+        if ours != theirs and lines_change(ours, theirs) not in entry_changes:
+            found.append(named_change(f"{where}get", name, ours, theirs))
     for key in dict.fromkeys([*base.scalars, *engine.scalars]):
         ours, theirs = base.scalars.get(key), engine.scalars.get(key)
+        if key == ("trailers", None) and body_ending(base) != body_ending(engine):
+            continue  # trailers come after a body that ended well: its other ending explains them
         if ours != theirs:
             found.append(scalar_change(where, key, ours, theirs))
     if base.other != engine.other:
@@ -88,7 +96,7 @@ def compare_records(base: records.Record, engine: records.Record, where: str) ->
 
 
 def scalar_change(where: str, key: tuple[str, str | None], base: str | None, engine: str | None) -> str:
-    label = key[0] if key[1] is None else f"{key[0]}[{name_class(key[1])}]"
+    label = key[0] if key[1] is None else f"{key[0]}[{coarse_class(key[1])}]"
     if key[0] == "status":
         return f"{where}status: {status_class(base)} vs {status_class(engine)}"
     if key[0] == "body" and base is not None and engine is not None:
@@ -101,13 +109,43 @@ def scalar_change(where: str, key: tuple[str, str | None], base: str | None, eng
         return f"{where}trailers: {trailers_kind(base)} vs {trailers_kind(engine)}"
     if base is None or engine is None:
         side = "only on the engine" if base is None else "only on the baseline"
-        if key[0] in ("body", "trailers"):
-            return f"{where}{label}: {side}"
-        return f"{where}{label}: {side}: {records.without_payload(engine or base or '')[:60]}"
-    ours, theirs = records.without_payload(base), records.without_payload(engine)
-    if ours != theirs:
-        return f"{where}{label}: {ours[:60]} vs {theirs[:60]}"
-    return f"{where}{label}: {bytes_change(encode_header(base), encode_header(engine))}"
+        shown = enumerated(engine or base or "")
+        return f"{where}{label}: {side}" + (f": {shown}" if shown else "")
+    ours, theirs = enumerated(base), enumerated(engine)
+    if ours and theirs and ours != theirs:
+        return f"{where}{label}: {ours} vs {theirs}"
+    return f"{where}{label}: {text_change(base, engine)}"
+
+
+WIT_NAME = re.compile(r"^(?:other|[a-z]+(?:[.-][a-z0-9]+)*)$")
+
+
+def enumerated(value: str) -> str:
+    """A value from a small set of names (an error variant, a method, a scheme), payload left out;
+    empty for any other value (a path, a host, bytes), which a signature must not hold."""
+    name = records.without_payload(value)
+    return name if WIT_NAME.match(name) or (name.isupper() and name.isalpha()) else ""
+
+
+def text_change(base: str, engine: str) -> str:
+    """How one printed value changed, the values left out (they may be reprs of str or bytes)."""
+    ours, theirs = records.literal(base), records.literal(engine)
+    if ours is None or theirs is None:
+        return f"{'none' if ours is None else 'a value'} vs {'none' if theirs is None else 'a value'}"
+    ours_bytes, theirs_bytes = records.as_bytes(ours), records.as_bytes(theirs)
+    if b"://" in theirs_bytes and b"://" not in ours_bytes and theirs_bytes.endswith(ours_bytes):
+        return "absolute-form target kept whole"
+    return bytes_change(ours_bytes, theirs_bytes)
+
+
+def coarse_class(name: str) -> str:
+    """Singleton and list fields alike: what an API call gives depends on hop-by-hop or odd names."""
+    found = name_class(name)
+    return "<field>" if found in ("<singleton field>", "<list field>") else found
+
+
+def body_ending(record: records.Record) -> str:
+    return split_body(record.scalars.get(("body", None), ""))[1]
 
 
 def split_body(line: str) -> tuple[str, str]:
@@ -142,9 +180,20 @@ def elements(
     named = {difference.field for difference in differences}
     refine = refine or refine_text
     for difference in differences:
-        for signature in describe(difference, named, base, engine, refine):
-            found.append(Element(signature, difference.field))
+        if not consequence(difference.field, named):
+            for signature in describe(difference, named, base, engine, refine):
+                found.append(Element(signature, difference.field))
     return list(dict.fromkeys(found))
+
+
+def consequence(field: str, named: set[str]) -> bool:
+    """Whether a difference follows from another one of the same exchange: a response with
+    another status (or none at all) also has other headers and another body."""
+    where = fields.parse(field)
+    if where.group is None or where.index is None or where.attr in (None, "status", "alive_after"):
+        return False
+    item = fields.item(where.group, where.index)
+    return item in named or fields.attribute(item, "status") in named
 
 
 def describe(
@@ -183,8 +232,7 @@ def item_change(
             [] if item in named else [f"{group}[*]: the server {'died' if ours else 'lived'} after answering"]
         )
     if where.attr in fields.NAMED_FIELDS:
-        change = lines_change(as_lines(ours), as_lines(theirs))
-        return [f"{group}[*].{where.attr}[{name_class(where.name or '')}]: {change}"]
+        return [named_change(f"{group}[*].{where.attr}", where.name or "", as_lines(ours), as_lines(theirs))]
     if where.attr == "status":
         return [f"{group}[*].status: {status_class(ours)} vs {status_class(theirs)}"]
     if where.attr == "body" and ours is not None and theirs is not None:

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from componentize_py_types import Err, Ok
-from show import failure, method_name, scheme_name, show_body, show_fields, wire
+from show import failure, method_name, scheme_name, show_body, show_fields, wire, write_all
 from wit_world import exports
 from wit_world.imports import types
 from wit_world.imports.types import IncomingRequest, ResponseOutparam
@@ -102,7 +102,7 @@ def send(
         piece, start = data[start : start + size], start + size
         if piece:
             try:
-                stream.blocking_write_and_flush(piece)
+                write_all(stream, piece)  # in writes of at most 4096 bytes, as the WIT allows
             except Err as error:
                 print(f"write: {failure(error.value)}")
                 break
