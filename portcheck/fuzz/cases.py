@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from portcheck.fuzz.interface import ClientInput
-from portcheck.fuzz.signature import Element, elements
+from portcheck.fuzz.signature import Element
 from portcheck.fuzz.targets import Target
 from portcheck.harness.case_origin import MARK
 from portcheck.harness.pool import EnginePool
@@ -34,8 +34,9 @@ def case_elements(
     found = {}
     for engine, cell in result.cells.items():
         if engine != baseline and cell.verdict in ("differs", "error") and cell.differences:
-            refine = target.generator.refine
-            found[engine] = elements(cell.differences, normalized[baseline], normalized[engine], refine)
+            found[engine] = target.generator.elements(
+                cell.differences, normalized[baseline], normalized[engine]
+            )
     return found
 
 

@@ -16,7 +16,9 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 
 from portcheck.fuzz.seeds import Seeds
-from portcheck.fuzz.signature import refine_text
+from portcheck.fuzz.signature import Element, elements, refine_text
+from portcheck.model.observation import Observation
+from portcheck.model.report import Difference
 from portcheck.model.scenario import Kind, OriginResponse, ScriptedRequest
 
 Case = Any  # a generator's own frozen dataclass
@@ -61,6 +63,12 @@ class Generator(ABC):
     def refine(self, where: str, baseline: str, engine: str) -> list[str]:
         """Signatures of a difference in printed text (stdout, a body): the generic guests' records."""
         return refine_text(where, baseline, engine)
+
+    def elements(
+        self, differences: list[Difference], base: Observation, engine: Observation
+    ) -> list[Element]:
+        """The signatures one engine's differences show (observations as compared, placeholders in)."""
+        return elements(differences, base, engine, self.refine)
 
     def seed_cases(self) -> list[Case]:
         """Cases made from the user's own scenarios, run before anything generated."""

@@ -206,10 +206,8 @@ def describe(
         return [f"failure: {ours or 'none'} vs {theirs or 'none'}{f' ({said})' if said else ''}"]
     if where.top == "exit_code":
         return [] if "failure" in named else [f"exit_code: {ours} vs {theirs}"]
-    if where.top == "stdout":
-        return (
-            [] if "failure" in named and not (ours and theirs) else refine("stdout", text(ours), text(theirs))
-        )
+    if where.top == "stdout":  # a crash or trap explains an output cut short
+        return [] if "failure" in named else refine("stdout", text(ours), text(theirs))
     if where.top is not None:
         return []
     group = "responses" if where.group == fields.RESPONSES else "origin.requests"

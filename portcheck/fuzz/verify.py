@@ -12,7 +12,6 @@ from pathlib import Path
 from portcheck.engines.interface import Engine
 from portcheck.fuzz.buckets import Bucket
 from portcheck.fuzz.found import found_toml, write_found
-from portcheck.fuzz.signature import elements
 from portcheck.fuzz.targets import Target
 from portcheck.harness.runner import run_matrix
 from portcheck.judge import judge
@@ -29,11 +28,8 @@ def shown_signatures(result: ScenarioResult, baseline: str, target: Target) -> s
     found = set()
     for engine, cell in result.cells.items():
         if engine != baseline and cell.differences:
-            refine = target.generator.refine
-            found |= {
-                e.signature
-                for e in elements(cell.differences, normalized[baseline], normalized[engine], refine)
-            }
+            shown = target.generator.elements(cell.differences, normalized[baseline], normalized[engine])
+            found |= {element.signature for element in shown}
     return found
 
 
