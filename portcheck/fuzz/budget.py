@@ -15,9 +15,10 @@ import time
 from dataclasses import dataclass, field
 
 VERIFY_SHARE = 0.15  # of the whole run, kept for running found.toml with portcheck run at the end
-VERIFY_SECONDS = 1.0  # what verifying one bucket takes: a process start per engine, 2 at a time
-SHRINK_SECONDS = 8.0  # what shrinking one bucket may take at most
-SHRINK_SHARE = 0.5  # of a generator's share, at most, kept for shrinking
+VERIFY_SECONDS = 2.0  # what verifying one bucket takes: a process start per engine (measured, 2 cores)
+SHRINK_SECONDS = 5.0  # what shrinking one bucket may take at most
+SHRINK_SHARE = 0.3  # of a generator's share, at most, kept for shrinking
+VERIFY_PHASE_SHARE = 0.2  # of a generator's share, at most, kept for verifying what it opened
 UNLIMITED_SHRINK = 10.0  # per bucket, when the run has no time limit (--cases alone)
 
 
@@ -55,8 +56,13 @@ class Budget:
         self.phases_left -= 1
 
     def added_verifying(self) -> float:
-        """What verifying the buckets opened in this phase adds to the reserve it started with."""
-        return self.verify_reserve(self.buckets) - self.verify_reserve(self.phase_buckets)
+        """What verifying the buckets opened in this phase adds to the reserve it started with
+        (at most a fifth of the share: past that, some buckets go unverified rather than
+        the run going over its time)."""
+        if self.phase_end is None:
+            return 0.0
+        added = self.verify_reserve(self.buckets) - self.verify_reserve(self.phase_buckets)
+        return min(added, VERIFY_PHASE_SHARE * (self.phase_end - self.phase_started))
 
     def generating(self, cases: int) -> bool:
         """Whether to generate another case, with `cases` generated in this phase."""

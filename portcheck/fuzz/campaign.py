@@ -58,7 +58,9 @@ class Campaign:
         options: Options,
         database: ExampleDatabase | None,
         progress: Callable[[Tally], None],
+        runner: Callable[[Target, str, Options], CaseRunner] = CaseRunner,
     ) -> None:
+        self.runner = runner  # what runs a case on the engines (tests give recorded observations)
         self.buckets, self.budget, self.seed = buckets, budget, seed
         self.baseline, self.options, self.database = baseline, options, database
         self.progress = progress
@@ -72,7 +74,7 @@ class Campaign:
     def run(self, target: Target) -> None:
         self.budget.start_phase()
         self.tally.generator = target.generator.name
-        runner = CaseRunner(target, self.baseline, self.options)
+        runner = self.runner(target, self.baseline, self.options)
         steps = self.tally.steps[target.generator.name] = {"cases": 0}
         before = self.tally.cases
         try:

@@ -46,9 +46,9 @@ class CaseRunner:
     ) -> None:
         self.target, self.baseline, self.options, self.timeout = target, baseline, options, timeout
         if target.looping:
-            self.pool = EnginePool.loops(
-                target.generator.kind, target.runnables, target.skipped, timeout, MARK
-            )
+            fresh = target.guest in target.generator.single_request
+            kind = target.generator.kind
+            self.pool = EnginePool.loops(kind, target.runnables, target.skipped, timeout, MARK, fresh)
         else:
             self.pool = EnginePool.one_shot(target.runnables, target.skipped)
         self.runs = 0

@@ -39,6 +39,9 @@ class Generator(ABC):
     summary: ClassVar[str]  # one line for --help and the README
     # The generic guests, by language: a source under portcheck/scenarios/ (None: no guest in it).
     guests: ClassVar[dict[str, str | None]]
+    # Guests that answer one request per component instance (StarlingMonkey's fetch event): each
+    # case gets a server of its own, on every engine.
+    single_request: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, seeds: Seeds | None = None, generic: bool = True) -> None:
         self.seeds = seeds or Seeds()

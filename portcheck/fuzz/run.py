@@ -19,9 +19,9 @@ from portcheck.fuzz.found import found_md, found_toml, fuzz_json, write_found
 from portcheck.fuzz.known import KnownClass
 from portcheck.fuzz.seeds import Seeds
 from portcheck.fuzz.targets import Target, prepared_target
-from portcheck.fuzz.verify import verify
+from portcheck.fuzz.verify import Verified, verify_all
 from portcheck.judge.diff import Options
-from portcheck.model.report import EngineInfo, Report
+from portcheck.model.report import EngineInfo
 from portcheck.model.scenario import EngineSpec, Scenario
 
 
@@ -79,14 +79,23 @@ def fuzz(
             campaign.run(target)
     except KeyboardInterrupt:
         interrupted = True
-    report = None
+    verified = Verified()
     candidates = list(buckets.found.values())
     if candidates and not interrupted:
         say(f"verifying {len(candidates)} bucket(s) with portcheck run")
         verifying = time.monotonic()
+        deadline = None if budget.end is None else budget.end
         try:
-            report = verify(
-                candidates, targets, plan.specs, engines, plan.baseline, plan.seed, plan.output, plan.jobs
+            verified = verify_all(
+                candidates,
+                targets,
+                plan.specs,
+                engines,
+                plan.baseline,
+                plan.seed,
+                plan.output,
+                plan.jobs,
+                deadline,
             )
         except KeyboardInterrupt:
             interrupted = True
@@ -95,7 +104,7 @@ def fuzz(
     others = [bucket for bucket in candidates if bucket not in reproduced]
     infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in engines]
     write_outputs(
-        plan, buckets, targets, campaign.tally, infos, report, reproduced, others, started, interrupted
+        plan, buckets, targets, campaign.tally, infos, verified, reproduced, others, started, interrupted
     )
     return Outcome(buckets, len(reproduced), campaign.tally, interrupted)
 
@@ -106,7 +115,7 @@ def write_outputs(
     targets: dict[str, Target],
     tally: Tally,
     infos: list[EngineInfo],
-    report: Report | None,
+    verified: Verified,
     reproduced: list,
     others: list,
     started: float,
@@ -124,4 +133,6 @@ def write_outputs(
         "interrupted": interrupted,
     }
     (plan.output / "fuzz.json").write_text(fuzz_json(buckets, targets, tally, infos, plan.baseline, run))
-    (plan.output / "found.md").write_text(found_md(reproduced, others, targets, report, plan.output))
+    (plan.output / "found.md").write_text(
+        found_md(reproduced, others, targets, verified.results, verified.report, plan.output)
+    )

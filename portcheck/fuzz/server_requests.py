@@ -139,14 +139,14 @@ def body_strategy(words: Vocabulary) -> st.SearchStrategy[tuple[tuple[tuple[str,
 
     @st.composite
     def framed(draw: st.DrawFn) -> tuple[tuple[tuple[str, bytes], ...], bytes]:
-        kind = draw(kinds)
+        # Every part is drawn whatever the kind, so that shrinking the kind keeps later choices' meaning.
+        kind, data, cuts, sent_trailers = draw(kinds), draw(words.bodies), draw(words.cuts), draw(trailers)
         if kind == "none":
             return (), b""
-        data = draw(words.bodies)
         length = ("Content-Length", str(len(data)).encode())
         if kind == "content-length":
             return (length,), data
-        body = chunked_body(data, chunk_sizes(len(data), draw(words.cuts)), draw(trailers))
+        body = chunked_body(data, chunk_sizes(len(data), cuts), sent_trailers)
         lines: tuple[tuple[str, bytes], ...] = (("Transfer-Encoding", b"chunked"),)
         # Content-Length beside chunked: RFC 9112 6.3 says chunked wins (or the server rejects it).
         return ((length, *lines) if kind == "both" else lines), body
@@ -181,6 +181,7 @@ class ServerRequests(Generator):
         "python": "guests_fuzz/server.py",
         "javascript": "guests_fuzz_js/server.js",
     }
+    single_request: ClassVar[frozenset[str]] = frozenset({"javascript"})
 
     @functools.cached_property
     def cases(self) -> st.SearchStrategy[ServerCase]:
@@ -208,6 +209,21 @@ class ServerRequests(Generator):
 
     def strategy(self) -> st.SearchStrategy[ServerCase]:
         return self.cases
+
+    def seed_cases(self) -> list[ServerCase]:
+        """Each request of the user's own server scenarios, sent as written."""
+        found = []
+        for scenario in self.seeds.scenarios:
+            if scenario.kind != "server":
+                continue
+            for request in scenario.requests:
+                encoding = "latin-1" if request.header_encoding == "latin-1" else "utf-8"
+                headers = tuple(
+                    (name, value.encode(encoding, "surrogateescape" if encoding == "utf-8" else "replace"))
+                    for name, value in request.headers
+                )
+                found.append(ServerCase(request.method, request.path, headers, request.body, request.host))
+        return found
 
     def request(self, case: ServerCase) -> ScriptedRequest:
         lines = [(name, value.decode("latin-1")) for name, value in case.headers]

@@ -204,8 +204,12 @@ def describe(
     if where.top == "failure":
         said = message_class(engine.message if theirs else base.message)
         return [f"failure: {ours or 'none'} vs {theirs or 'none'}{f' ({said})' if said else ''}"]
-    if where.top == "exit_code":
-        return [] if "failure" in named else [f"exit_code: {ours} vs {theirs}"]
+    if where.top == "exit_code":  # how an engine exits after a trap or crash is its own business
+        return (
+            []
+            if "failure" in named or (base.failure and engine.failure)
+            else [f"exit_code: {ours} vs {theirs}"]
+        )
     if where.top == "stdout":  # a crash or trap explains an output cut short
         return [] if "failure" in named else refine("stdout", text(ours), text(theirs))
     if where.top is not None:

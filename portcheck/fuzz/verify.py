@@ -7,6 +7,8 @@ scenario diverges with the bucket's own signature.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from portcheck.engines.interface import Engine
@@ -31,6 +33,43 @@ def shown_signatures(result: ScenarioResult, baseline: str, target: Target) -> s
             shown = target.generator.elements(cell.differences, normalized[baseline], normalized[engine])
             found |= {element.signature for element in shown}
     return found
+
+
+BATCH = 6  # buckets verified at once: the time left is looked at between batches
+
+
+@dataclass
+class Verified:
+    """Each verified bucket's judged scenario, and the report that says which engines ran it."""
+
+    results: dict[str, ScenarioResult] = field(default_factory=dict)
+    report: Report | None = None
+
+
+def verify_all(
+    buckets: list[Bucket],
+    targets: dict[str, Target],
+    specs: tuple[EngineSpec, ...],
+    engines: list[Engine],
+    baseline: str,
+    seed: int,
+    folder: Path,
+    jobs: int,
+    deadline: float | None,
+) -> Verified:
+    """Every bucket verified, in order (minimized ones first, then the most frequent), batch by batch
+    while time is left; the rest stay "not verified (out of time)" and out of found.toml."""
+    order = sorted(buckets, key=lambda bucket: (not bucket.minimized, -bucket.count))
+    verified = Verified()
+    for start in range(0, len(order), BATCH):
+        if deadline is not None and time.monotonic() > deadline:
+            for bucket in order[start:]:
+                bucket.verified = "not verified (out of time)"
+            break
+        report = verify(order[start : start + BATCH], targets, specs, engines, baseline, seed, folder, jobs)
+        verified.report = report
+        verified.results.update({result.name: result for result in report.scenarios})
+    return verified
 
 
 def verify(

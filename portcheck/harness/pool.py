@@ -48,13 +48,13 @@ class EnginePool:
         skipped: Mapping[str, Observation],
         timeout: float,
         marker: str,
-        env: Mapping[str, str] | None = None,
+        fresh: bool = False,
     ) -> EnginePool:
-        """A looping client guest, or a long-lived server, per engine."""
+        """A looping client guest, or a long-lived server (`fresh`: one per case), per engine."""
         sessions: dict[str, AnySession] = {
-            name: ClientSession(engine, env or {}, timeout, marker)
+            name: ClientSession(engine, {}, timeout, marker)
             if kind == "client"
-            else ServerSession(engine, env or {}, timeout)
+            else ServerSession(engine, {}, timeout, fresh)
             for name, engine in engines.items()
         }
         return cls(sessions, skipped)

@@ -138,8 +138,12 @@ class Served:
 
 
 class ServerSession(Session):
-    def __init__(self, engine: Runnable, env: Mapping[str, str], timeout: float) -> None:
+    """`fresh`: a new server for every case, for a guest that answers one request per instance
+    (StarlingMonkey's fetch event, on an engine that serves every request from one instance)."""
+
+    def __init__(self, engine: Runnable, env: Mapping[str, str], timeout: float, fresh: bool = False) -> None:
         super().__init__(engine, env, timeout)
+        self.fresh = fresh
         self.origin = CaseOrigin().__enter__()
         self.env["PORTCHECK_ORIGIN"] = self.origin.url
         self.served: Served | None = None
@@ -165,7 +169,8 @@ class ServerSession(Session):
     def run(self, request: ScriptedRequest) -> Observation:
         observation = Observation(kind="server", endpoints=self.endpoints())
         if self.served is None or not self.served.server.alive():
-            self.served, self.spare = self.spare or self.launch(), (self.launch() if self.deaths else None)
+            spare = self.deaths or self.fresh
+            self.served, self.spare = self.spare or self.launch(), (self.launch() if spare else None)
         served = self.listening(self.served)
         if served.failure is not None or served.port is None:
             observation.failure, observation.message = served.failure or Failure("crash", "no port")
@@ -177,8 +182,8 @@ class ServerSession(Session):
         observation.exchanges = [exchange]
         observation.origin_requests = self.origin.case_requests()
         observation.endpoints.append((SERVER_AUTHORITY, f"{HOST}:{served.port}"))
-        if not exchange.alive_after:
-            self.deaths += 1
+        if not exchange.alive_after or self.fresh:
+            self.deaths += not exchange.alive_after
             served.stop()
             self.served = None
         return observation
