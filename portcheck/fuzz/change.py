@@ -101,7 +101,8 @@ def lines_change(base: list[bytes], engine: list[bytes]) -> str:
         if engine[0] == base[0]:
             return "only the first kept"
         for separator in SEPARATORS:
-            if engine[0] == separator.join(base):
+            # Joined as they came, or as text (obs-text re-encoded: a finding of its own elsewhere).
+            if engine[0] in (separator.join(base), separator.join(reencoded(value) for value in base)):
                 return f"joined with {separator!r}"
         if engine[0] == b"".join(base):
             return "joined"
@@ -115,6 +116,11 @@ def lines_change(base: list[bytes], engine: list[bytes]) -> str:
     return f"value {bytes_change(base[first], engine[first])}{odd(value_class(base[first]))}"
 
 
+def reencoded(value: bytes) -> bytes:
+    """The bytes as latin-1 text written as UTF-8: what an engine that decodes headers as text sends."""
+    return value.decode("latin-1").encode("utf-8")
+
+
 def bytes_change(base: bytes, engine: bytes) -> str:
     if not engine:
         return "emptied"
@@ -124,7 +130,7 @@ def bytes_change(base: bytes, engine: bytes) -> str:
         return "in another case"
     if base.strip() == engine.strip():
         return "with other whitespace"
-    if engine == base.decode("latin-1").encode("utf-8"):
+    if engine == reencoded(base):
         return "re-encoded as UTF-8"
     if engine == base.decode("utf-8", "replace").encode("utf-8"):
         return "with invalid UTF-8 replaced"
@@ -143,6 +149,12 @@ def status_class(status: object) -> str:
     if isinstance(status, int) and 100 <= status <= 599:
         return f"{status // 100}xx"
     return "none" if status is None else "out of range"
+
+
+def status_change(base: object, engine: object) -> str:
+    """Classes (2xx vs 4xx); the codes themselves when the class is the same (400 vs 431)."""
+    ours, theirs = status_class(base), status_class(engine)
+    return f"{base} vs {engine}" if ours == theirs else f"{ours} vs {theirs}"
 
 
 def outline_class(outline: object) -> str:

@@ -13,7 +13,7 @@ from portcheck import __version__
 from portcheck.fuzz.buckets import Bucket, Buckets
 from portcheck.fuzz.campaign import Tally
 from portcheck.fuzz.targets import Target
-from portcheck.model.report import EngineInfo, Report
+from portcheck.model.report import EngineInfo, Report, ScenarioResult
 from portcheck.model.scenario import EngineSpec
 from portcheck.reports.sides import side_by_side
 
@@ -167,10 +167,10 @@ def found_md(
     buckets: list[Bucket],
     others: list[Bucket],
     targets: dict[str, Target],
+    results: dict[str, ScenarioResult],
     report: Report | None,
     folder: Path,
 ) -> str:
-    results = {result.name: result for result in report.scenarios} if report else {}
     lines = [
         "# What portcheck fuzz found",
         "",

@@ -23,7 +23,7 @@ from portcheck.fuzz.change import (
     lines_change,
     name_class,
     outline_class,
-    status_class,
+    status_change,
 )
 from portcheck.judge.normalize import by_name
 from portcheck.model import fields
@@ -98,7 +98,7 @@ def compare_records(base: records.Record, engine: records.Record, where: str) ->
 def scalar_change(where: str, key: tuple[str, str | None], base: str | None, engine: str | None) -> str:
     label = key[0] if key[1] is None else f"{key[0]}[{coarse_class(key[1])}]"
     if key[0] == "status":
-        return f"{where}status: {status_class(base)} vs {status_class(engine)}"
+        return f"{where}status: {status_change(base, engine)}"
     if key[0] == "body" and base is not None and engine is not None:
         (data, ending), (theirs, their_ending) = split_body(base), split_body(engine)
         if ending != their_ending:
@@ -162,9 +162,13 @@ def trailers_kind(value: str | None) -> str:
 
 
 def refine_text(where: str, base: str, engine: str) -> list[str]:
-    """A printed text: read as a record when the generic guests printed it."""
-    if records.looks_like_record(base) or records.looks_like_record(engine):
+    """A printed text: read as a record when the generic guests printed it (on one side only: the
+    engine answered in its own words, say a 400 of its own, and that is the one finding)."""
+    ours, theirs = records.looks_like_record(base), records.looks_like_record(engine)
+    if ours and theirs:
         return compare_records(records.parse(base), records.parse(engine), where + ".")
+    if ours or theirs:
+        return [f"{where}: the guest's record only on the {'baseline' if ours else 'engine'}"]
     return [f"{where}: {bytes_change(encode_header(base), encode_header(engine))}"]
 
 
@@ -236,7 +240,7 @@ def item_change(
     if where.attr in fields.NAMED_FIELDS:
         return [named_change(f"{group}[*].{where.attr}", where.name or "", as_lines(ours), as_lines(theirs))]
     if where.attr == "status":
-        return [f"{group}[*].status: {status_class(ours)} vs {status_class(theirs)}"]
+        return [f"{group}[*].status: {status_change(ours, theirs)}"]
     if where.attr == "body" and ours is not None and theirs is not None:
         return refine(f"{group}[*].body", text(ours), text(theirs))
     return [

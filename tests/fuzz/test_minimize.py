@@ -12,8 +12,8 @@ from typing import Any
 from hypothesis.database import InMemoryExampleDatabase
 
 from portcheck.fuzz import GENERATORS
-from portcheck.fuzz.budget import Budget
 from portcheck.fuzz.buckets import Buckets
+from portcheck.fuzz.budget import Budget
 from portcheck.fuzz.campaign import Campaign
 from portcheck.fuzz.cases import case_elements
 from portcheck.fuzz.client_messages import ClientCase
