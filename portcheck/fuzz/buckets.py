@@ -81,7 +81,8 @@ class Buckets:
         number: int,
         source: str,
     ) -> list[Bucket]:
-        """Count what one case showed; the buckets it opened."""
+        """Count what one case showed; the buckets it opened. A case tried while shrinking opens
+        buckets (and may give one a smaller case) but is not counted: counts are of the cases drawn."""
         opened = []
         for signature, where in self.new_signatures(generator, elements).items():
             bucket = self.found.get(signature)
@@ -93,6 +94,8 @@ class Buckets:
                 opened.append(bucket)
             elif drawn is not None and bucket.drawn is not None and drawn.size < bucket.drawn.size:
                 bucket.example, bucket.drawn = case, drawn
+            if source == "shrinking" and bucket not in opened:
+                continue
             bucket.count += 1
             for engine, path in where:
                 bucket.engines[engine] = bucket.engines.get(engine, 0) + 1
