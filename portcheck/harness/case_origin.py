@@ -8,7 +8,9 @@ scenario's, and recorded for the case. A stop instruction tells the guest to end
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -92,3 +94,8 @@ class CaseOrigin(OriginServer):
             self._threads = [thread for thread in self._threads if thread.is_alive()]
             self._connections = [connection for connection in self._connections if connection.fileno() >= 0]
         super()._spawn(target, *args)
+
+    def _serve(self, connection: socket.socket) -> None:
+        """A connection the session closed before its thread began is nothing to report."""
+        with contextlib.suppress(OSError):
+            super()._serve(connection)
