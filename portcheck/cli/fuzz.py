@@ -91,7 +91,7 @@ class Shown:
 
 def fuzz_command(
     matrix_path: Annotated[
-        Path | None, typer.Argument(metavar="[MATRIX]", help="Engines, [[known]] entries and seed scenarios.")
+        Path | None, typer.Argument(metavar="[MATRIX]", help="Engines, \\[\\[known]] entries and seed scenarios.")
     ] = None,
     budget: Annotated[
         float | None,
@@ -129,7 +129,7 @@ def fuzz_command(
     ] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="client or server, for --component.")] = None,
     known_file: Annotated[
-        Path | None, typer.Option("--known", help="[[known]] entries: classes not to report.")
+        Path | None, typer.Option("--known", help="\\[\\[known]] entries: classes not to report.")
     ] = None,
     replay: Annotated[
         bool, typer.Option("--replay/--no-replay", help="Replay the cases earlier runs saved (default: yes).")

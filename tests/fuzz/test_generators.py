@@ -18,7 +18,7 @@ from portcheck.matrix.load import parse_matrix
 from portcheck.matrix.scenarios import METHOD_TOKEN, SCENARIOS_DIR
 from portcheck.model.scenario import OriginResponse
 
-CASES = 150
+CASES = 100
 INTERPRETER_OPS = SCENARIOS_DIR / "guests_fuzz" / "ops.py"
 
 
@@ -105,7 +105,7 @@ def test_api_sequences_name_only_ops_the_interpreter_has_and_earlier_slots() -> 
     known = set(re.findall(r'^    "([a-z.-]+)": ', INTERPRETER_OPS.read_text(), re.M))
     assert set(BY_NAME) == known
     reached = set()
-    for case in drawn("api-sequences", 7, 300):
+    for case in drawn("api-sequences", 7, 200):
         assert isinstance(case, ApiCase)
         json.loads(json.dumps(case.to_json()))
         for index, (name, *args) in enumerate(case.ops):
