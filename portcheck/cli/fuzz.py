@@ -91,7 +91,8 @@ class Shown:
 
 def fuzz_command(
     matrix_path: Annotated[
-        Path | None, typer.Argument(metavar="[MATRIX]", help="Engines, \\[\\[known]] entries and seed scenarios.")
+        Path | None,
+        typer.Argument(metavar="[MATRIX]", help="Engines, \\[\\[known]] entries and seed scenarios."),
     ] = None,
     budget: Annotated[
         float | None,

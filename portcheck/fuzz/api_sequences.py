@@ -99,6 +99,17 @@ OPS = (
     Op("drop", ("any",), None, (0,), weight=25),
 )
 BY_NAME = {op.name: op for op in OPS}
+# Calls the WIT allows once per resource: a second one is an error path (and crashes one engine),
+# drawn now and then only, not whenever the first was.
+ONCE = frozenset(
+    {
+        "outgoing-request.body",
+        "outgoing-response.body",
+        "incoming-response.consume",
+        "incoming-body.stream",
+        "outgoing-body.write",
+    }
+)
 NAMES = ("x-a", "X-A", "set-cookie", "content-type")
 ODD_NAMES = ("connection", "host", "transfer-encoding", "te", "bad name", "x-\xe9", "", "x-" + "n" * 300)
 VALUES = ("1", "a, b", "", "caf\xe9", "\x00", "v\r\nx-injected: 1", "L" * 5000)
@@ -160,6 +171,7 @@ def program_strategy() -> st.SearchStrategy[ApiCase]:
     @st.composite
     def programs(draw: st.DrawFn) -> ApiCase:
         slots: list[tuple[str, bool]] = []  # (kind, held) per op index; kind "" for no resource
+        used: set[int] = set()  # resources an op of ONCE was called on
         ops: list[tuple[Any, ...]] = []
 
         def held(kind: str, alive: bool) -> list[int]:
@@ -193,10 +205,15 @@ def program_strategy() -> st.SearchStrategy[ApiCase]:
                 elif kind[:1].isupper() or kind == "any":
                     gone = held(kind, False)
                     pool = gone if gone and draw(dead) else held(kind, True)
+                    fresh = [i for i in pool if i not in used]
+                    if op.name in ONCE and fresh and not draw(dead):
+                        pool = fresh  # a second body() (or consume...) now and then only
                     args.append({"slot": pool[draw(choice) % len(pool)]})
                 else:
                     args.append(draw(literal[kind]))
             emit(op, args)
+            if op.name in ONCE:
+                used.add(args[0]["slot"])
             if op.name == "outgoing-request.new" and draw(ready):  # usually a request the origin can answer
                 request = {"slot": len(slots) - 1}
                 emit(BY_NAME["outgoing-request.set-scheme"], [request, "http"])
@@ -293,20 +310,7 @@ class ApiSequences(Generator):
             other = theirs[index] if index < len(theirs) else None
             if mine != other:
                 label = (mine or other or ("?", "", ""))[0]
-                first = (
-                    ended(base)
-                    if mine is None
-                    else result_class(mine[2])
-                    if mine[2] or not base.failure
-                    else ended(base)
-                )
-                second = (
-                    ended(engine)
-                    if other is None
-                    else result_class(other[2])
-                    if other[2] or not engine.failure
-                    else ended(engine)
-                )
+                first, second = step_result(mine, base), step_result(other, engine)
                 return [Element(f"steps[{label}]: {first} vs {second}", "stdout")]
         rest = [
             difference
@@ -314,6 +318,13 @@ class ApiSequences(Generator):
             if difference.field not in ("stdout", "failure", "exit_code")
         ]
         return elements(rest, base, engine, self.refine)
+
+
+def step_result(step: tuple[str, str, str] | None, observation: Observation) -> str:
+    """What a step gave, as its kind; a step that never finished (or never came) ended the run."""
+    if step is None or (not step[2] and observation.failure):
+        return ended(observation)
+    return result_class(step[2])
 
 
 def ended(observation: Observation) -> str:

@@ -19,7 +19,7 @@ from portcheck.fuzz.found import found_md, found_toml, fuzz_json, write_found
 from portcheck.fuzz.known import KnownClass
 from portcheck.fuzz.seeds import Seeds
 from portcheck.fuzz.targets import Target, prepared_target
-from portcheck.fuzz.verify import Verified, verify_all
+from portcheck.fuzz.verify import Setting, Verified, verify_all
 from portcheck.judge.diff import Options
 from portcheck.model.report import EngineInfo
 from portcheck.model.scenario import EngineSpec, Scenario
@@ -86,17 +86,8 @@ def fuzz(
         verifying = time.monotonic()
         deadline = None if budget.end is None else budget.end
         try:
-            verified = verify_all(
-                candidates,
-                targets,
-                plan.specs,
-                engines,
-                plan.baseline,
-                plan.seed,
-                plan.output,
-                plan.jobs,
-                deadline,
-            )
+            setting = Setting(targets, plan.specs, engines, plan.baseline, plan.seed, plan.output, plan.jobs)
+            verified = verify_all(candidates, setting, deadline)
         except KeyboardInterrupt:
             interrupted = True
         campaign.tally.steps["verify_seconds"] = round(time.monotonic() - verifying, 2)  # type: ignore[assignment]

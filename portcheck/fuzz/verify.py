@@ -46,17 +46,20 @@ class Verified:
     report: Report | None = None
 
 
-def verify_all(
-    buckets: list[Bucket],
-    targets: dict[str, Target],
-    specs: tuple[EngineSpec, ...],
-    engines: list[Engine],
-    baseline: str,
-    seed: int,
-    folder: Path,
-    jobs: int,
-    deadline: float | None,
-) -> Verified:
+@dataclass(frozen=True)
+class Setting:
+    """What a found.toml is written for, and run on."""
+
+    targets: dict[str, Target]
+    specs: tuple[EngineSpec, ...]
+    engines: list[Engine]
+    baseline: str
+    seed: int
+    folder: Path
+    jobs: int
+
+
+def verify_all(buckets: list[Bucket], setting: Setting, deadline: float | None) -> Verified:
     """Every bucket verified, in order (minimized ones first, then the most frequent), batch by batch
     while time is left; the rest stay "not verified (out of time)" and out of found.toml."""
     order = sorted(buckets, key=lambda bucket: (not bucket.minimized, -bucket.count))
@@ -66,31 +69,24 @@ def verify_all(
             for bucket in order[start:]:
                 bucket.verified = "not verified (out of time)"
             break
-        report = verify(order[start : start + BATCH], targets, specs, engines, baseline, seed, folder, jobs)
+        report = verify(order[start : start + BATCH], setting)
         verified.report = report
         verified.results.update({result.name: result for result in report.scenarios})
     return verified
 
 
-def verify(
-    buckets: list[Bucket],
-    targets: dict[str, Target],
-    specs: tuple[EngineSpec, ...],
-    engines: list[Engine],
-    baseline: str,
-    seed: int,
-    folder: Path,
-    jobs: int,
-) -> Report:
+def verify(buckets: list[Bucket], setting: Setting) -> Report:
     """Run every bucket's scenario once; mark each bucket reproduced or not."""
-    text, files = found_toml(buckets, targets, specs, baseline, seed, folder)
-    matrix = load_matrix(write_found(folder, text, files))
-    observed = run_matrix(matrix, engines, jobs, lambda _message: None)
-    infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in engines]
+    text, files = found_toml(
+        buckets, setting.targets, setting.specs, setting.baseline, setting.seed, setting.folder
+    )
+    matrix = load_matrix(write_found(setting.folder, text, files))
+    observed = run_matrix(matrix, setting.engines, setting.jobs, lambda _message: None)
+    infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in setting.engines]
     report = judge(matrix, infos, observed)
     by_name = {bucket.name: bucket for bucket in buckets}
     for result in report.scenarios:
         bucket = by_name[result.name]
-        shown = shown_signatures(result, baseline, targets[bucket.generator])
+        shown = shown_signatures(result, setting.baseline, setting.targets[bucket.generator])
         bucket.verified = "reproduced" if bucket.signature in shown else "not reproduced on its own"
     return report

@@ -167,11 +167,11 @@ class ServerSession(Session):
         return served
 
     def run(self, request: ScriptedRequest) -> Observation:
-        """One exchange; when the server died, once more on a fresh one: a server that had been
-        dying since the last case (a crash after its response was sent) dies on any request, and
-        that death is not this case's."""
+        """One exchange; when the server refused it, once more on a fresh one: a server that died
+        after the last case had its response (a crash later on) refuses any request, and that
+        death is not this case's."""
         observation = self.exchange(request)
-        if observation.exchanges and not observation.exchanges[0].alive_after:
+        if observation.exchanges and observation.exchanges[0].failure == "refused":
             again = self.exchange(request)
             if again.exchanges and again.exchanges[0].alive_after:
                 return again

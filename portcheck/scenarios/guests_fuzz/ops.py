@@ -167,7 +167,9 @@ def handle(t: Table, i: int, request: Any, options: Any) -> str:
         return f"error: {failure(error.value)}"
 
 
-def wait_response(t: Table, i: int, future: Any) -> str:
+def ready(t: Table, future: Any) -> Any:
+    """A future's result once it is ready (waiting at most WAIT_MS): its inner result, or the text
+    saying why there is none."""
     found = t.get(future)
     if found is None:
         return "no resource"
@@ -176,22 +178,20 @@ def wait_response(t: Table, i: int, future: Any) -> str:
     result = found.get()
     if result is None:
         return "none"
-    if isinstance(result, Err):
-        return "error: taken before"
-    inner = result.value
+    return "error: taken before" if isinstance(result, Err) else result.value
+
+
+def wait_response(t: Table, i: int, future: Any) -> str:
+    inner = ready(t, future)
+    if isinstance(inner, str):
+        return inner
     return t.put(i, inner.value) if isinstance(inner, Ok) else f"error: {failure(inner.value)}"
 
 
 def wait_trailers(t: Table, i: int, future: Any) -> str:
-    found = t.get(future)
-    if found is None:
-        return "no resource"
-    if not bounded_wait(found):
-        return "not ready"
-    result = found.get()
-    if result is None or isinstance(result, Err):
-        return "none" if result is None else "error: taken before"
-    inner = result.value
+    inner = ready(t, future)
+    if isinstance(inner, str):
+        return inner
     if isinstance(inner, Err):
         return f"error: {failure(inner.value)}"
     return "no trailers" if inner.value is None else t.put(i, inner.value)
@@ -299,4 +299,9 @@ OPS: dict[str, Callable[..., str]] = {
 
 
 def run(table: Table, index: int, name: str, args: list[Any]) -> str:
-    return OPS[name](table, index, *args)
+    """The op's result; a Python exception (the bindings refusing a moved handle, say) is the
+    guest's own and said so, rather than ending the run as a trap on every engine alike."""
+    try:
+        return OPS[name](table, index, *args)
+    except Exception as error:  # whatever the bindings raise, the sequence goes on
+        return f"guest refused: {type(error).__name__}"
