@@ -25,7 +25,7 @@ from portcheck.fuzz.cases import CaseRunner
 from portcheck.fuzz.targets import Target
 from portcheck.judge.diff import Options
 
-STRATEGY_VERSION = "1"  # change when a strategy changes what a choice sequence means
+STRATEGY_VERSION = "2"  # change when a strategy changes what a choice sequence means
 
 
 @dataclass
