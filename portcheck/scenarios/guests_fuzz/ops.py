@@ -224,9 +224,14 @@ def write(t: Table, i: int, stream: Any, data: str, blocking: bool) -> str:
 
 
 def drop(t: Table, i: int, arg: Any) -> str:
+    """Drop a resource. A future-incoming-response is dropped once it is ready (or WAIT_MS has
+    passed): dropped before, whether its request reaches the origin is a race with its
+    cancellation, on any engine."""
     resource = t.take(arg)
     if resource is None:
         return "no resource"
+    if isinstance(resource, types.FutureIncomingResponse) and t.slots.get(arg["slot"]) is resource:
+        bounded_wait(resource)  # the real, held future (a stale copy is dropped at once)
     resource.__exit__(None, None, None)
     return "ok"
 
