@@ -154,6 +154,21 @@ def fuzz_json(
     return json.dumps(data, indent=2, default=str) + "\n"
 
 
+def origin_of(bucket: Bucket) -> str:
+    """Where the bucket's case came from, and how it was made small."""
+    if bucket.source == "replayed":
+        return "replayed first from the example database (an earlier run minimized it)"
+    if bucket.source == "seed":
+        return "from one of your scenarios (not minimized)"
+    shrunk = f"minimized in {bucket.shrink_runs} runs" if bucket.minimized else "not minimized (no time left)"
+    found = (
+        "while shrinking another bucket"
+        if bucket.source == "shrinking"
+        else f"first in case {bucket.first_case}"
+    )
+    return f"{found}, {shrunk}"
+
+
 def known_snippet(bucket: Bucket) -> list[str]:
     return [
         "[[known]]",
@@ -184,8 +199,7 @@ def found_md(
             f"## {number}. `{bucket.signature}`",
             "",
             f"{bucket.generator}, on {', '.join(f'{e} ({n} cases)' for e, n in bucket.engines.items())}; "
-            f"first in case {bucket.first_case}, {bucket.count} case(s) in all; "
-            f"{'minimized' if bucket.minimized else 'not minimized'} ({bucket.shrink_runs} shrinking runs).",
+            f"{origin_of(bucket)}, {bucket.count} case(s) in all.",
             "",
             "Input:",
             "",
