@@ -154,6 +154,11 @@ def fuzz_json(
     return json.dumps(data, indent=2, default=str) + "\n"
 
 
+def code(text: str) -> str:
+    """`text` as a Markdown code span, even when it holds backticks itself."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
 def origin_of(bucket: Bucket) -> str:
     """Where the bucket's case came from, and how it was made small."""
     if bucket.source == "replayed":
@@ -196,7 +201,7 @@ def found_md(
         target = targets[bucket.generator]
         lines += [
             "",
-            f"## {number}. `{bucket.signature}`",
+            f"## {number}. {code(bucket.signature)}",
             "",
             f"{bucket.generator}, on {', '.join(f'{e} ({n} cases)' for e, n in bucket.engines.items())}; "
             f"{origin_of(bucket)}, {bucket.count} case(s) in all.",
@@ -220,5 +225,5 @@ def found_md(
         ]
     if others:
         lines += ["", "## Not reproduced on their own", ""]
-        lines += [f"- `{b.signature}` ({b.generator}, {b.count} case(s)): {b.verified}" for b in others]
+        lines += [f"- {code(b.signature)} ({b.generator}, {b.count} case(s)): {b.verified}" for b in others]
     return "\n".join(lines) + "\n"

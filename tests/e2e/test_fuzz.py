@@ -15,7 +15,7 @@ from tests.conftest import portcheck, run_json
 
 pytestmark = pytest.mark.e2e
 
-CASES = "40"  # per generator: the run takes well under a minute once the guests are built
+CASES = "25"  # per generator: the run takes well under a minute once the guests are built
 
 
 @pytest.fixture(scope="module")

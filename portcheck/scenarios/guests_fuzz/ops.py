@@ -15,7 +15,7 @@ from componentize_py_types import Err, Ok
 from show import failure, method, method_name, origin_authority, read_stream, scheme_name, wire
 from wit_world.imports import monotonic_clock, outgoing_handler, poll, streams, types
 
-WAIT_MS = 1000  # the longest an op waits on a future or a stream (a request whose body never ends)
+WAIT_MS = 500  # the longest an op waits on a future or a stream (a request whose body never ends)
 MILLISECOND = 1_000_000
 SCHEMES = {"http": types.Scheme_Http, "https": types.Scheme_Https}
 KINDS = {
