@@ -74,12 +74,21 @@ def section(results: dict[str, dict[str, float]], seconds: float) -> list[str]:
 
 
 def write(lines: list[str]) -> None:
-    """Replace this section of bench/results.md (bench/run.py keeps it when it rewrites the rest)."""
+    """Replace this section of bench/results.md (bench/run.py keeps it when it rewrites the rest),
+    keeping the rows of generators this run did not measure."""
     path = ROOT / "bench" / "results.md"
     text = path.read_text() if path.exists() else ""
-    kept = text.split(SECTION, 1)[0].rstrip("\n")
-    path.write_text((kept + "\n\n" if kept else "") + "\n".join(lines) + "\n")
-    print("\n".join(lines))
+    kept, _, old = text.partition(SECTION)
+    measured = {line.split(" | ")[0] for line in lines if line.startswith("| ")}
+    earlier = [
+        line for line in old.splitlines() if line.startswith("| ") and line.split(" | ")[0] not in measured
+    ]
+    rows = [line for line in lines if line.startswith("| ") and not line.startswith(("| generator", "| ---"))]
+    head = [line for line in lines if not line.startswith("| ") or line.startswith(("| generator", "| ---"))]
+    table = [*head, *sorted(rows + [r for r in earlier if not r.startswith(("| generator", "| ---"))])]
+    kept = kept.rstrip("\n")
+    path.write_text((kept + "\n\n" if kept else "") + "\n".join(table) + "\n")
+    print("\n".join(table))
 
 
 def main() -> None:
