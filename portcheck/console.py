@@ -6,7 +6,9 @@ import sys
 
 
 def say(message: str) -> None:
-    print(f"portcheck: {message}", file=sys.stderr, flush=True)
+    # One write per line: threads saying things at once must not splice their lines together.
+    sys.stderr.write(f"portcheck: {message}\n")
+    sys.stderr.flush()
 
 
 def first_line(text: str | None) -> str:

@@ -86,13 +86,21 @@ def test_jco_artifact_follows_component_and_jco_but_not_runtime(private_cache: P
     component = private_cache.parent / "c.wasm"
     component.write_bytes(b"\0asm")
 
-    def jco(versions: str, runtime: str = "node") -> Jco:
-        engine = Jco(EngineSpec("j", "jco", (("runtime", runtime),)))
+    def jco(versions: str, runtime: str = "node", flags: tuple[str, ...] = ()) -> Jco:
+        engine = Jco(EngineSpec("j", "jco", (("runtime", runtime), ("flags", flags))))
         engine.__dict__.update(jco_versions=versions)  # as if installed
         return engine
 
-    assert jco("1.35.0").artifact(component) == jco("1.35.0", runtime="bun").artifact(component)
-    assert jco("1.36.0").artifact(component) != jco("1.35.0").artifact(component)
+    base = jco("1.35.0").artifact(component, "server")
+    assert jco("1.35.0", runtime="bun").artifact(component, "server") == base
+    assert jco("1.36.0").artifact(component, "server") != base
+    assert jco("1.35.0").artifact(component, "client") != base  # jco run and jco serve write other scripts
+    isolated = jco("1.35.0", flags=("--isolate-requests", "instance"))
+    assert isolated.artifact(component, "server") != base
+    # A serve option does not reach `jco run`: clients share the plain artifact.
+    assert isolated.artifact(component, "client") == jco("1.35.0").artifact(component, "client")
+    trace = jco("1.35.0", flags=("--jco-trace",))
+    assert trace.artifact(component, "client") != jco("1.35.0").artifact(component, "client")
 
 
 def slow_make(target: str, log: str) -> None:

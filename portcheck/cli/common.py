@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from portcheck import engines
+from portcheck import cache, engines, toolchains
+from portcheck.cache import prune as pruning
 from portcheck.console import say
 from portcheck.engines.interface import Engine
 from portcheck.errors import (
@@ -27,8 +29,9 @@ from portcheck.errors import (
 from portcheck.harness import processes
 from portcheck.harness.runner import run_matrix
 from portcheck.judge import judge
+from portcheck.matrix import load_matrix
 from portcheck.model.report import EngineInfo, Report
-from portcheck.model.scenario import Matrix
+from portcheck.model.scenario import EngineSpec, Matrix
 from portcheck.progress import Bar
 from portcheck.reports import FORMATS
 
@@ -89,12 +92,17 @@ def write_report(report: Report, format_name: str, output: Path | None, output_d
         sys.stdout.flush()
     if target is None:
         return
+    write_file(target, text)
+    say(f"wrote {format_name} report to {target}")
+
+
+def write_file(target: Path, text: str) -> None:
+    """Write a report to --output (or --output-dir); one line and exit 2 if it cannot be written."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     except OSError as error:
         raise InputError(target, "--output", f"cannot write: {error.strerror or error}") from None
-    say(f"wrote {format_name} report to {target}")
 
 
 def write_reports(report: Report, chosen: list[str], output: Path | None, output_dir: Path | None) -> int:
@@ -123,8 +131,48 @@ def provisioned_engines(matrix: Matrix) -> list[Engine]:
 
 
 def run_and_judge(matrix: Matrix, jobs: int) -> Report:
+    started = time.time()
     columns = provisioned_engines(matrix)
     bar = Bar(len(matrix.scenarios) * len(columns))
     observed = run_matrix(matrix, columns, jobs, say, bar.tick)
-    infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in columns]
+    infos = [
+        EngineInfo(engine.name, engine.spec.type, engine.version(), engine.variant()) for engine in columns
+    ]
+    keep_cache_under_cap(columns, started)
     return judge(matrix, infos, observed)
+
+
+def tools_of(columns: list[Engine]) -> list[Path]:
+    """What the engines and every toolchain installed into the cache: pruning keeps these."""
+    return [
+        *(path for engine in columns for path in engine.cached_tools()),
+        *(path for toolchain in toolchains.BY_SUFFIX.values() for path in toolchain().cached_tools()),
+    ]
+
+
+def pinned_tools(matrix_path: Path | None) -> list[Path]:
+    """The tools a matrix's engines use (no matrix: the default engines'), and the toolchains'."""
+    specs = (
+        load_matrix(matrix_path).engines
+        if matrix_path is not None
+        else [EngineSpec(name, name) for name in engines.DEFAULT_ENGINES]
+    )
+    return tools_of([engines.create(spec) for spec in specs])
+
+
+def keep_cache_under_cap(columns: list[Engine], started: float) -> None:
+    """After a run, remove the least recently used artifacts beyond the cap (never this run's own)."""
+    limit_text = os.environ.get(pruning.MAX_SIZE_VARIABLE)
+    if limit_text is not None and pruning.parse_size(limit_text) is None:
+        raise InputError(pruning.MAX_SIZE_VARIABLE, limit_text, "expected a size such as 5G or 500M")
+    limit = pruning.default_max_size()
+    found = pruning.entries(cache.root(), artifacts_only=True)
+    if sum(entry.size for entry in found) <= limit:
+        return
+    chosen = pruning.choose(found, None, limit, tools_of(columns), started, artifacts_only=True)
+    if chosen:
+        freed = pruning.remove(chosen)
+        say(
+            f"the cache was over its {limit / 1024**3:.1f} GB cap ({pruning.MAX_SIZE_VARIABLE}): removed the "
+            f"{len(chosen)} least recently used entries ({freed / 1024**2:.0f} MB; `portcheck cache prune`)"
+        )

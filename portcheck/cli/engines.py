@@ -11,10 +11,11 @@ from tabulate import tabulate
 from portcheck import engines
 from portcheck.cli.common import MatrixOption, guard, run_and_judge
 from portcheck.console import say
-from portcheck.doctor import diagnosis, doctor_matrix
+from portcheck.doctor import CLIENT, SERVER, diagnosis, doctor_matrix
 from portcheck.engines.reference import reference_table
 from portcheck.errors import EXIT_DIVERGES, EXIT_PORTABLE
 from portcheck.matrix import load_matrix
+from portcheck.reports.features import Features
 
 app = typer.Typer(
     help="The engines of a matrix: list them (the default), install them, check what each can run.",
@@ -63,11 +64,11 @@ def engines_install(matrix_path: MatrixOption = Path("matrix.toml")) -> None:
 
 @app.command("doctor")
 def engines_doctor(matrix_path: MatrixOption = Path("matrix.toml")) -> None:
-    """Run two tiny known components (a client, a server) on every engine and say what works."""
+    """Run tiny known components on every engine: a client, a server, then one per core wasm feature."""
     with guard():
         matrix = doctor_matrix(load_matrix(matrix_path))
         report = run_and_judge(matrix, os.cpu_count() or 2)
-        client, server = report.scenarios
+        client, server = (next(r for r in report.scenarios if r.name == name) for name in (CLIENT, SERVER))
         rows = [
             [info.name, info.version, diagnosis(client, info.name), diagnosis(server, info.name)]
             for info in report.engines
@@ -79,9 +80,10 @@ def engines_doctor(matrix_path: MatrixOption = Path("matrix.toml")) -> None:
                 maxcolwidths=[None, 30, 45, 45],
             )
         )
+        print("\n" + Features().render(report), end="")
         healthy = all(
             diagnosis(result, info.name) == "works" or diagnosis(result, info.name).startswith("skipped")
-            for result in report.scenarios
+            for result in (client, server)
             for info in report.engines
         )
     raise typer.Exit(EXIT_PORTABLE if healthy else EXIT_DIVERGES)

@@ -24,7 +24,7 @@ from portcheck.errors import InputError
 from portcheck.matrix.single import Trial, saved_text, trial_matrix
 from portcheck.matrix.toml import NUMBER_LIMIT
 from portcheck.model.scenario import KINDS
-from portcheck.toolchains.world import component_kind
+from portcheck.toolchains.world import component_kind, component_wasi
 
 Repeated = list[str] | None
 DEFAULTS = ", ".join(engines.DEFAULT_ENGINES)
@@ -98,6 +98,7 @@ def try_component(
             respond=respond,
             env=tuple(env or ()),
             timeout=timeout,
+            wasi=component_wasi(component),
         )
         file = (save or Path("portcheck-try.toml")).absolute()
         if save is not None:

@@ -19,7 +19,7 @@ from typing import ClassVar
 from portcheck.errors import EnvironmentProblem
 from portcheck.harness.processes import Invocation
 from portcheck.model.observation import Failure, FailureClass
-from portcheck.model.scenario import EngineSpec, OptionValue, Scenario
+from portcheck.model.scenario import EngineSpec, Kind, OptionValue, Scenario
 
 __all__ = ["Engine", "Failure", "Invocation", "Option", "PrepareError"]
 
@@ -35,6 +35,7 @@ class Option:
     many: bool = False  # a list of strings, such as command-line flags
     pattern: str | None = None  # a regex the whole value must match
     expected: str = ""  # how to describe a valid value when it does not match `pattern`
+    reserved: tuple[str, ...] = ()  # flags portcheck sets itself, refused in a `many` option
 
 
 class PrepareError(Exception):
@@ -90,6 +91,10 @@ class Engine(ABC):
         """Why this engine does not run `scenario` (None: it does). The one place that says so."""
         return self.unsupported.get(scenario.kind)
 
+    def cached_tools(self) -> list[Path]:
+        """What `provision` installs into the cache for this engine: `cache prune` keeps these."""
+        return []
+
     def repro_files(self) -> list[tuple[Path, str]]:
         """Files a repro folder needs beside the component for `cli_client`/`cli_server` to work,
         as (the file, its name in the folder)."""
@@ -114,8 +119,13 @@ class Engine(ABC):
         """Ask the engine for its exact version."""
 
     @abstractmethod
-    def prepare(self, component: Path) -> Path:
-        """Turn a component into what this engine runs, once, in the cache; may raise PrepareError."""
+    def prepare(self, component: Path, kind: Kind, wasi: str) -> Path:
+        """Turn a component into what this engine runs, once, in the cache; may raise PrepareError.
+
+        `kind` and `wasi` are the scenario's (client or server; "0.2" or "0.3"): an engine may
+        prepare them differently (jco: its own run or serve output; JSPI async mode for 0.3).
+        `skip_reason` has already said that it can run them.
+        """
 
     @abstractmethod
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:

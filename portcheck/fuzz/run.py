@@ -94,7 +94,9 @@ def fuzz(
         campaign.tally.steps["verify_seconds"] = round(time.monotonic() - verifying, 2)  # type: ignore[assignment]
     reproduced = [bucket for bucket in candidates if bucket.verified == "reproduced" or interrupted]
     others = [bucket for bucket in candidates if bucket not in reproduced]
-    infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in engines]
+    infos = [
+        EngineInfo(engine.name, engine.spec.type, engine.version(), engine.variant()) for engine in engines
+    ]
     write_outputs(
         plan,
         buckets,

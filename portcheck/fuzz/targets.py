@@ -16,7 +16,7 @@ from portcheck.fuzz.interface import Generator
 from portcheck.harness.runner import Prepared
 from portcheck.matrix.scenarios import BUILTIN_SOURCE, SCENARIOS_DIR
 from portcheck.model.observation import Observation
-from portcheck.model.scenario import Scenario
+from portcheck.model.scenario import DEFAULT_WASI, Scenario
 from portcheck.toolchains import component_for
 
 
@@ -66,7 +66,7 @@ def prepared_target(
             skipped[engine.name] = Observation(kind=generator.kind, skipped=reason)
             continue
         try:
-            runnables[engine.name] = Prepared(engine, engine.prepare(component))
+            runnables[engine.name] = Prepared(engine, engine.prepare(component, generator.kind, DEFAULT_WASI))
         except PrepareError as error:
             skipped[engine.name] = Observation(
                 kind=generator.kind, failure=error.failure, message=error.message

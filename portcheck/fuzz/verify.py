@@ -82,7 +82,10 @@ def verify(buckets: list[Bucket], setting: Setting) -> Report:
     )
     matrix = load_matrix(write_found(setting.folder, text, files))
     observed = run_matrix(matrix, setting.engines, setting.jobs, lambda _message: None)
-    infos = [EngineInfo(engine.name, engine.spec.type, engine.version()) for engine in setting.engines]
+    infos = [
+        EngineInfo(engine.name, engine.spec.type, engine.version(), engine.variant())
+        for engine in setting.engines
+    ]
     report = judge(matrix, infos, observed)
     by_name = {bucket.name: bucket for bucket in buckets}
     for result in report.scenarios:

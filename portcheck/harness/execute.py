@@ -14,13 +14,16 @@ from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from portcheck.harness import driver, processes
+from portcheck.harness import driver, processes, procfs
 from portcheck.harness.origin import HOST, OriginServer
 from portcheck.harness.processes import Invocation
 from portcheck.model.observation import Exchange, Failure, Observation
 from portcheck.model.scenario import Scenario, ScriptedRequest
 
 ALIVE_GRACE = 2.0  # after a failed exchange, how long a dying server gets to exit
+# Before the next request, a server gets this long to finish with the last one (to go quiet):
+# whether an engine hands the next request to the same instance must not depend on a race.
+QUIET_LIMIT = 2.0
 ORIGIN, ORIGIN_AUTHORITY, SERVER_AUTHORITY = "{origin}", "{origin-authority}", "{server-authority}"
 
 
@@ -106,11 +109,15 @@ def drive(
     """Send the scripted requests one after another (or all at once), noting if the server survived each.
 
     A request with a `handshake` confirms to the origin when the driver has what it waits for.
+    Each request after the first waits until the server has gone quiet, as a person's client
+    would: an engine that reuses instances then reuses one whenever it can.
     """
     requests = [with_origin(request, origin.url if origin else "") for request in scenario.requests]
     if not scenario.concurrent:
         exchanges = []
-        for request in requests:
+        for index, request in enumerate(requests):
+            if index and server.process is not None:
+                procfs.wait_quiet(server.process.pid, QUIET_LIMIT)
             confirm = origin.confirm if origin is not None and request.handshake else None
             exchange = driver.send(request, HOST, port, scenario.timeout, confirm)
             exchange.alive_after = still_alive(server, exchange)
@@ -127,9 +134,10 @@ def drive(
 
 
 def startup_failure(engine: Runnable, server: processes.Server, timeout: float) -> Failure:
-    stderr = server.output("stderr") + server.output("stdout")
     if server.alive():
         return Failure("timeout", f"the server did not accept connections within {timeout:g} s")
+    server.stop()  # it exited: let the readers take in the last of what it wrote
+    stderr = server.output("stderr") + server.output("stdout")
     returncode = server.process.returncode if server.process else -1
     failure = engine.diagnose(returncode, stderr)
     if failure is not None:

@@ -194,9 +194,10 @@ class OriginServer:
         return self.origin.responses[index]
 
     def _serve(self, connection: socket.socket) -> None:
-        connection.settimeout(IO_TIMEOUT)
-        reader = Reader(connection)
+        # The origin may close the connection (it is stopping) before this thread starts.
         with contextlib.suppress(OSError, Incomplete, ValueError), connection:
+            connection.settimeout(IO_TIMEOUT)
+            reader = Reader(connection)
             while True:
                 start, headers = read_head(reader)
                 method, target = [*start.split(" "), "", ""][:2]

@@ -5,22 +5,33 @@ it starts is registered there while it runs, and `kill_all` (on Ctrl-C, SIGTERM,
 exit, and when the command ends) kills every registered group, so a run never leaves an engine
 or a server behind. Killing the group rather than the process takes grandchildren with it.
 
+Those paths out all run portcheck's own code; SIGKILL (a CI job's timeout, the OOM killer) runs
+none. For that, each child also gets a parent-death signal on Linux, tied to one spawning
+thread that lives as long as the interpreter (the kernel fires it when the spawning *thread*
+ends), and each command's process groups are listed with a warden (warden.py), a tiny process
+that kills them when its pipe from portcheck closes, which the kernel does however portcheck
+dies.
+
 The module-level `run` and `Server` start children in the current command's `Children`; code
 used outside any command (a test, a benchmark) gets one that lives until the interpreter exits.
-Standard library only: a repro folder carries a copy of this file.
+Standard library only: a repro folder carries a copy of this file (and of warden.py).
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -38,6 +49,84 @@ class Invocation(NamedTuple):
     cwd: Path | None = None
 
 
+WARDEN = Path(__file__).with_name("warden.py")
+PR_SET_PDEATHSIG = 1
+# Every child is forked by this one thread, which never ends before the interpreter does: a
+# parent-death signal set from a pool worker would fire when that worker retired.
+_spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="portcheck-spawner")
+_prctl = ctypes.CDLL(None, use_errno=True).prctl if sys.platform == "linux" else None
+# util-linux's setpriv sets the parent-death signal and execs the command in place (same pid).
+# It is preferred to a preexec_fn, which makes Python fork (copying a large process's page tables:
+# about 7 ms a spawn at 150 MB) instead of vfork.
+SETPRIV = shutil.which("setpriv") if _prctl is not None else None
+
+
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    """What a new child runs before exec: SIGKILL when portcheck (the spawning thread) dies."""
+
+    def arrange() -> None:
+        if _prctl is not None:
+            _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # portcheck died while this child was being forked
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    return arrange
+
+
+_started_here = threading.local()  # per thread: who hears of the children it starts
+
+
+@contextlib.contextmanager
+def reporting_to(listener: Callable[[int], None]) -> Iterator[None]:
+    """While the block runs, each child this thread starts is reported to `listener` by pid
+    (the scheduler measures what a task's engines use)."""
+    previous = getattr(_started_here, "listener", None)
+    _started_here.listener = listener
+    try:
+        yield
+    finally:
+        _started_here.listener = previous
+
+
+class Warden:
+    """The warden process of one command: told of every process group, kills them if we die."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def _tell(self, line: str) -> None:
+        with self._lock:
+            try:
+                if self._process is None:
+                    self._process = subprocess.Popen(
+                        [sys.executable, "-I", "-S", str(WARDEN)],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                        start_new_session=True,  # a signal to portcheck's group must not end it first
+                    )
+                assert self._process.stdin is not None
+                self._process.stdin.write(line.encode() + b"\n")
+                self._process.stdin.flush()
+            except OSError:
+                pass  # no warden: the in-process paths out still kill every child
+
+    def watch(self, group: int) -> None:
+        self._tell(f"+{group}")
+
+    def forget(self, group: int) -> None:
+        self._tell(f"-{group}")
+
+    def close(self) -> None:
+        """Every child is gone: let the warden exit."""
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None:
+            with contextlib.suppress(OSError):
+                process.communicate(timeout=10)
+
+
 class Children:
     """The child processes of one command."""
 
@@ -45,22 +134,43 @@ class Children:
         self._lock = threading.Lock()
         self._live: dict[int, subprocess.Popen[bytes]] = {}
         self._closing = False
+        self._warden = Warden()
 
     def spawn(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path | None) -> subprocess.Popen[bytes]:
         with self._lock:
             if self._closing:
                 raise Interrupted("portcheck is stopping")
-            process = subprocess.Popen(
-                list(argv),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=dict(env),
-                cwd=cwd,
-                start_new_session=True,  # its own process group, out of reach of the terminal's Ctrl-C
-            )
+            process = _spawner.submit(self._popen, argv, env, cwd).result()
             self._live[process.pid] = process
-            return process
+        self._warden.watch(process.pid)  # its process group has the same number
+        if listener := getattr(_started_here, "listener", None):
+            listener(process.pid)
+        return process
+
+    @staticmethod
+    def _popen(argv: Sequence[str], env: Mapping[str, str], cwd: Path | None) -> subprocess.Popen[bytes]:
+        command = list(argv)
+        if SETPRIV is not None:
+            # Found here, as Popen would find it, so that a missing program still raises.
+            found = (
+                shutil.which(command[0], path=env.get("PATH", os.defpath))
+                if os.sep not in command[0]
+                else (command[0] if os.access(Path(cwd or ".") / command[0], os.X_OK) else None)
+            )
+            if found is None:
+                raise FileNotFoundError(2, "No such file or directory", command[0])
+            command = [SETPRIV, "--pdeathsig", "KILL", "--", found, *command[1:]]
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,  # its own process group, out of reach of the terminal's Ctrl-C
+            # Without setpriv: safe beside threads, the child only calls prctl before exec.
+            preexec_fn=None if SETPRIV is not None else _die_with_parent(os.getpid()),
+        )
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
         """Kill the child's whole process group and reap the child."""
@@ -69,7 +179,9 @@ class Children:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
         with self._lock:
-            self._live.pop(process.pid, None)
+            known = self._live.pop(process.pid, None) is not None
+        if known:
+            self._warden.forget(process.pid)
 
     def kill_all(self) -> None:
         """Kill every child still running and refuse new ones."""
@@ -78,6 +190,7 @@ class Children:
             processes = list(self._live.values())
         for process in processes:
             self.kill(process)
+        self._warden.close()
 
     def live(self) -> int:
         with self._lock:

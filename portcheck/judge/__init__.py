@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from portcheck.judge.diff import Options
 from portcheck.judge.known import apply_known, stale_entries
 from portcheck.judge.shards import Given, IncompleteShards, check_shards
+from portcheck.judge.twins import compare_twins
 from portcheck.judge.verdict import judge_scenario
 from portcheck.model.observation import Observation
 from portcheck.model.report import EngineInfo, Report
@@ -19,10 +20,12 @@ __all__ = ["IncompleteShards", "judge", "merge"]
 
 
 def judge(matrix: Matrix, engines: list[EngineInfo], observed: dict[str, dict[str, Observation]]) -> Report:
-    results = []
+    results, options_by_name = [], {}
     for scenario in matrix.scenarios:
         options = Options(strict_headers=matrix.strict_headers, normalize=scenario.normalize)
         results.append(judge_scenario(scenario, observed[scenario.name], matrix.baseline, options))
+        options_by_name[scenario.name] = options
+    compare_twins(results, options_by_name)
     used = [entry for result in results for entry in apply_known(result, matrix.known)]
     ran = {result.name for result in results}
     stale = stale_entries(matrix.known, used, ran, {engine.name for engine in engines})
@@ -57,6 +60,9 @@ def merge(reports: list[Report], names: Sequence[str] = (), allow_partial: bool 
         (r for report in reports for r in report.scenarios), key=lambda r: (r.position, r.name)
     )
     stale = [entry for report in reports for entry in report.stale]
+    compare_twins(
+        scenarios, {}
+    )  # a twin may have run in another shard: compared again, normalized by default
     return Report(
         baseline=first.baseline,
         engines=first.engines,

@@ -15,7 +15,7 @@ from portcheck.model.report import Checked, Outcome, strongest_failure
 from portcheck.model.scenario import Expectation
 
 # Failures after which nothing was observed: the spec's answer cannot be checked.
-NOT_RUN = ("build", "compile", "instantiate")
+NOT_RUN = ("build", "options", "compile", "instantiate")
 
 
 def is_absent(value: Any) -> bool:

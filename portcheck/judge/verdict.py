@@ -6,7 +6,14 @@ from portcheck.judge.diff import Comparison, Options, compare
 from portcheck.judge.expectations import evaluate
 from portcheck.judge.normalize import with_placeholders
 from portcheck.model.observation import Observation
-from portcheck.model.report import Cell, CellVerdict, ScenarioResult, ScenarioVerdict, strongest_failure
+from portcheck.model.report import (
+    Cell,
+    CellVerdict,
+    ScenarioResult,
+    ScenarioVerdict,
+    TwinComparison,
+    strongest_failure,
+)
 from portcheck.model.scenario import Scenario
 
 
@@ -49,6 +56,8 @@ def judge_scenario(
         observations,
         group_identical(normalized, options),
         scenario.position,
+        scenario.wasi,
+        TwinComparison(scenario.twin) if scenario.twin else None,  # judge/twins.py fills it in
     )
 
 

@@ -54,7 +54,11 @@ def parse_engine(name: str, tables: Table) -> EngineSpec:
 
 def parse_option(table: Table, option: Option) -> OptionValue:
     if option.many:
-        return tuple(table.strings(option.name))
+        words = tuple(table.strings(option.name))
+        for word in words:
+            if word.split("=", 1)[0] in option.reserved:
+                table.fail(option.name, f"{word.split('=', 1)[0]} is set by portcheck itself; leave it out")
+        return words
     value = table.require(option.name, str, "a string")
     if option.choices and value not in option.choices:
         table.fail(

@@ -15,7 +15,7 @@ from portcheck.errors import InputError
 from portcheck.matrix.builtins import select_builtins
 from portcheck.matrix.engines import parse_engines
 from portcheck.matrix.scenarios import parse_scenario
-from portcheck.matrix.toml import Table, read_toml
+from portcheck.matrix.toml import TIMEOUT_LIMIT, Table, read_toml
 from portcheck.model import fields
 from portcheck.model.scenario import DEFAULT_TIMEOUT, EngineSpec, Known, Matrix, Scenario
 
@@ -43,11 +43,12 @@ def parse_matrix(data: dict[str, Any], path: Path) -> Matrix:
             "baseline",
             f"expected one of the engines ({', '.join(e.name for e in engines)}), got {baseline!r}",
         )
-    timeout = matrix.number("timeout", DEFAULT_TIMEOUT)
+    timeout = matrix.number("timeout", DEFAULT_TIMEOUT, TIMEOUT_LIMIT)
     scenarios = select_builtins(matrix, timeout)
     for index, table in enumerate(top.tables("scenario")):
         scenarios.append(parse_scenario(table, path, f"scenario[{index}]", timeout))
     check_unique(scenarios, path)
+    check_twins(scenarios, path)
     scenarios = [dataclasses.replace(scenario, position=index) for index, scenario in enumerate(scenarios)]
     if not scenarios:
         top.fail("scenario", 'no scenarios: add [[scenario]] tables or builtins = ["*"] under [matrix]')
@@ -88,6 +89,24 @@ def parse_known(top: Table, scenarios: list[Scenario], engines: list[EngineSpec]
         reason = entry.require("reason", str, "why this divergence is accepted (one line)")
         found.append(Known(scenario, engine, field, reason, entry.string("link", "") or ""))
     return tuple(found)
+
+
+def check_twins(scenarios: list[Scenario], file: Path) -> None:
+    """A 0.3 scenario's twin is a WASI 0.2 scenario of the same kind in this matrix."""
+    by_name = {scenario.name: scenario for scenario in scenarios}
+    for scenario in scenarios:
+        if scenario.twin is None:
+            continue
+        twin = by_name.get(scenario.twin)
+        where = f"{scenario.defined_in}" if scenario.builtin else file
+        expected = f'the name of a wasi = "0.2" {scenario.kind} scenario of this matrix'
+        if twin is None or twin.wasi != "0.2" or twin.kind != scenario.kind:
+            found = "no such scenario" if twin is None else f"a WASI {twin.wasi} {twin.kind} scenario"
+            raise InputError(
+                where,
+                f'scenario "{scenario.name}".twin',
+                f"expected {expected}, got {scenario.twin!r} ({found})",
+            )
 
 
 def check_unique(scenarios: list[Scenario], file: Path) -> None:

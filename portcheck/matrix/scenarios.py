@@ -8,7 +8,7 @@ from typing import Any
 
 from portcheck import toolchains
 from portcheck.errors import InputError
-from portcheck.matrix.toml import Table, describe
+from portcheck.matrix.toml import TIMEOUT_LIMIT, Table, describe
 from portcheck.model import fields
 from portcheck.model.scenario import (
     CHECKS,
@@ -17,6 +17,7 @@ from portcheck.model.scenario import (
     KINDS,
     LEVELS,
     ORIGIN_ACTIONS,
+    WASI_VERSIONS,
     Expectation,
     Normalize,
     Origin,
@@ -42,6 +43,8 @@ SCENARIO_KEYS = (
     "timeout",
     "expected",
     "concurrent",
+    "wasi",
+    "twin",
 )
 REQUEST_KEYS = ("method", "path", "headers", "body", "body_file", "header_encoding", "host", "handshake")
 ORIGIN_KEYS = ("response", "refuse", "blackhole", "host")
@@ -78,6 +81,7 @@ def parse_scenario(
         )
     origin = parse_origin(table)
     check_handshakes(table, requests, origin)
+    wasi, twin = parse_wasi(table)
     return Scenario(
         name=name,
         kind=kind,
@@ -90,11 +94,25 @@ def parse_scenario(
         origin=origin,
         requests=requests,
         normalize=parse_normalize(table),
-        timeout=table.number("timeout", timeout),
+        timeout=table.number("timeout", timeout, TIMEOUT_LIMIT),
         builtin=builtin,
         expected=parse_expected(table),
         concurrent=table.flag("concurrent"),
+        wasi=wasi,
+        twin=twin,
     )
+
+
+def parse_wasi(table: Table) -> tuple[str, str | None]:
+    """`wasi = "0.2"` or `"0.3"`, and a 0.3 scenario's `twin` (checked against the matrix in load.py)."""
+    choices = " or ".join(f'"{version}"' for version in WASI_VERSIONS)
+    wasi = table.get("wasi", str, f'{choices}, a string (wasi = "0.3")', WASI_VERSIONS[0])
+    if wasi not in WASI_VERSIONS:
+        table.fail("wasi", f"expected {choices}, got {wasi!r}")
+    twin = table.string("twin")
+    if twin is not None and wasi != "0.3":
+        table.fail("twin", 'only a wasi = "0.3" scenario names a twin: the WASI 0.2 scenario it mirrors')
+    return wasi, twin
 
 
 def parse_component_source(table: Table, base: Path) -> tuple[Path | None, Path | None, str | None]:

@@ -44,6 +44,7 @@ class Trial:
     respond: int | None = None  # the origin's status (a client)
     env: tuple[str, ...] = ()  # NAME=VALUE
     timeout: float | None = None
+    wasi: str = "0.2"  # what the component's exports say (toolchains/world.py)
 
 
 def trial_matrix(trial: Trial, file: Path) -> tuple[Matrix, dict[str, Any]]:
@@ -77,6 +78,8 @@ def matrix_document(trial: Trial, folder: Path) -> dict[str, Any]:
         "kind": trial.kind,
         "component": relative(trial.component, folder),
     }
+    if trial.wasi != "0.2":
+        scenario["wasi"] = trial.wasi
     if trial.env:
         scenario["env"] = dict(env_pair(item) for item in trial.env)
     scenario |= server_part(trial, folder) if trial.kind == "server" else client_part(trial, folder)

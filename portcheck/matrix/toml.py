@@ -11,6 +11,7 @@ from portcheck.errors import InputError
 
 # Numbers a matrix can give (timeouts, sizes, counts): finite, above 0 and at most this.
 NUMBER_LIMIT = 1e9
+TIMEOUT_LIMIT = 3600.0  # seconds: an hour is longer than any engine run portcheck waits for
 
 
 class Table:

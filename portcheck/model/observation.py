@@ -16,7 +16,8 @@ from typing import Any, Literal, NamedTuple
 Header = tuple[str, str]
 Framing = Literal["content-length", "chunked", "close", "none"]
 # What stopped an engine from producing a result: the class of an `error` cell.
-FailureClass = Literal["build", "compile", "instantiate", "trap", "timeout", "crash"]
+# "options": the engine refused the options it was started with (a flag it does not know, a bad value).
+FailureClass = Literal["build", "options", "compile", "instantiate", "trap", "timeout", "crash"]
 # Why a scripted request got no complete response (Exchange.failure); `detail` says more.
 TransportFailure = Literal["refused", "no-response", "reset", "incomplete", "timeout", "protocol-error"]
 
@@ -162,8 +163,8 @@ class Observation:
     """Everything seen while one engine ran one scenario.
 
     `failure` is set when the engine could not run the scenario to an end (it failed to build,
-    compile or instantiate the component, the guest trapped, the run timed out or the engine
-    crashed); `message` then holds the engine's own words.
+    the engine refused its options or failed to compile or instantiate the component, the guest
+    trapped, the run timed out or the engine crashed); `message` then holds the engine's own words.
     """
 
     kind: Literal["client", "server"]

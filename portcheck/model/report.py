@@ -108,6 +108,48 @@ class Cell:
         )
 
 
+TwinVerdict = Literal["same", "differs", "unavailable"]
+
+
+@dataclass
+class TwinCell:
+    """One engine: does a 0.3 build behave like its 0.2 twin? Differences hold the 0.2 build's value
+    as `baseline` and the 0.3 build's as `engine`."""
+
+    verdict: TwinVerdict
+    differences: list[Difference] = field(default_factory=list)
+    reason: str | None = None  # unavailable: why (a side skipped, or the twin not in the run)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict,
+            "differences": [difference.to_json() for difference in self.differences],
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TwinCell:
+        differences = [Difference(**item) for item in data.get("differences", [])]
+        return cls(data["verdict"], differences, data.get("reason"))
+
+
+@dataclass
+class TwinComparison:
+    """A 0.3 scenario against the WASI 0.2 scenario it names as its twin, engine by engine."""
+
+    name: str  # the twin's scenario name
+    cells: dict[str, TwinCell] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "cells": {engine: cell.to_json() for engine, cell in self.cells.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> TwinComparison | None:
+        if data is None:
+            return None
+        return cls(data["name"], {engine: TwinCell.from_json(cell) for engine, cell in data["cells"].items()})
+
+
 @dataclass
 class ScenarioResult:
     name: str
@@ -118,6 +160,8 @@ class ScenarioResult:
     observations: dict[str, Observation]  # as observed: the judge normalizes copies of them
     groups: list[list[str]] = field(default_factory=list)  # engines whose observations are identical
     position: int = 0  # the scenario's place in the whole matrix (shards merge back by it)
+    wasi: str = "0.2"  # the WASI version its component targets
+    twin: TwinComparison | None = None  # a 0.3 scenario against its 0.2 twin
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -126,6 +170,8 @@ class ScenarioResult:
             "description": self.description,
             "verdict": self.verdict,
             "position": self.position,
+            "wasi": self.wasi,
+            "twin": self.twin.to_json() if self.twin else None,
             "groups": self.groups,
             "cells": {engine: cell.to_json() for engine, cell in self.cells.items()},
             "observations": {engine: obs.to_json() for engine, obs in self.observations.items()},
@@ -142,6 +188,8 @@ class ScenarioResult:
             observations={engine: Observation.from_json(obs) for engine, obs in data["observations"].items()},
             groups=[list(group) for group in data.get("groups", [])],
             position=data.get("position", 0),
+            wasi=data.get("wasi", "0.2"),
+            twin=TwinComparison.from_json(data.get("twin")),
         )
 
 
@@ -150,9 +198,10 @@ class EngineInfo:
     name: str
     type: str
     version: str
+    variant: str = ""  # the options that differ from the type's defaults (flags, a runtime version)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "type": self.type, "version": self.version}
+        return {"name": self.name, "type": self.type, "version": self.version, "variant": self.variant}
 
 
 @dataclass
@@ -189,7 +238,9 @@ class Report:
         return cls(
             baseline=data["baseline"],
             engines=[
-                EngineInfo(item["name"], item.get("type", item["name"]), item["version"])
+                EngineInfo(
+                    item["name"], item.get("type", item["name"]), item["version"], item.get("variant", "")
+                )
                 for item in data["engines"]
             ],
             scenarios=[ScenarioResult.from_json(item) for item in data["scenarios"]],

@@ -34,6 +34,10 @@ HEADER_ENCODINGS = ("utf-8", "latin-1")
 CHECKS = ("equals", "contains", "not_contains", "matches", "one_of", "absent", "between")
 # How strong the rule an expectation cites is (RFC 2119); a WIT doc line's "must" is must.
 LEVELS = ("must", "should", "may")
+# The WASI versions a scenario's component can target: 0.2 (wasi:http/incoming-handler, the
+# default) or 0.3 (wasi:http/handler, component-model async: streams and futures).
+WASI_VERSIONS = ("0.2", "0.3")
+DEFAULT_WASI = "0.2"
 
 
 def plain(value: Any) -> Any:
@@ -149,6 +153,8 @@ class Scenario:
     builtin: bool = False
     expected: tuple[Expectation, ...] = ()
     concurrent: bool = False  # send the scripted requests all at once
+    wasi: str = DEFAULT_WASI  # one of WASI_VERSIONS: the world its component is built against
+    twin: str | None = None  # a 0.3 scenario's 0.2 counterpart: the report compares the two builds
     position: int = 0  # index in the whole matrix: shards of a run merge back into this order
 
     def to_json(self) -> dict[str, Any]:

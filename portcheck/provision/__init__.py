@@ -36,6 +36,7 @@ def package_dir(module: str, distribution: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+@functools.cache  # asked on every engine command line: reading package metadata takes milliseconds
 def distribution_version(distribution: str) -> str:
     try:
         return package_version(distribution)

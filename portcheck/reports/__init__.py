@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portcheck.reports.compact import Compact
+from portcheck.reports.features import Features
 from portcheck.reports.findings import Findings
 from portcheck.reports.html import Html
 from portcheck.reports.interface import ReportFormat
@@ -13,5 +14,6 @@ from portcheck.reports.summary import Summary
 from portcheck.reports.table import Table
 
 FORMATS: dict[str, type[ReportFormat]] = {
-    format_.name: format_ for format_ in (Table, Json, Compact, Findings, Markdown, Summary, Junit, Html)
+    format_.name: format_
+    for format_ in (Table, Json, Compact, Features, Findings, Markdown, Summary, Junit, Html)
 }

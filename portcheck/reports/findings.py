@@ -6,14 +6,21 @@ the same engines and scenarios reproduces it byte for byte; a test holds the fil
 
 from __future__ import annotations
 
+import dataclasses
+
 from portcheck import __version__
 from portcheck.model.report import Cell, Checked, Report, ScenarioResult
 from portcheck.model.scenario import LEVELS
+from portcheck.reports import twins
+from portcheck.reports.features import is_feature, markdown_table
 from portcheck.reports.interface import ReportFormat
-from portcheck.reports.markdown import code
+from portcheck.reports.markdown import code, row, text
 from portcheck.reports.words import difference_lines, engines_line, expectation_text, partial_line, summary
 
-COMMAND = "portcheck run matrix.toml --format findings --output docs/findings.md"
+# docs/findings.md is the root matrix's document followed by the WASI 0.3 section of
+# matrices/p3.toml; `portcheck findings` runs both and writes it.
+COMMAND = "portcheck findings --output docs/findings.md"
+P3_MATRIX = "matrices/p3.toml"
 
 
 def block(lines: list[str]) -> list[str]:
@@ -22,6 +29,8 @@ def block(lines: list[str]) -> list[str]:
 
 
 def reproduce(result: ScenarioResult, engine: str) -> str:
+    if result.wasi == "0.3":  # `portcheck repro` writes jco's own CLI commands, which run 0.2 only
+        return f"Reproduce: {code(f'portcheck show {result.name} --matrix {P3_MATRIX}')}"
     return (
         f"Reproduce: {code(f'portcheck show {result.name}')}, or a folder without portcheck: "
         f"{code(f'portcheck repro {result.name} --engine {engine} --output repro-{result.name}')}"
@@ -45,14 +54,14 @@ def section(result: ScenarioResult, depth: str = "###") -> list[str]:
     return [f"{depth} {code(result.name)} ({result.kind})", "", description, ""]
 
 
-def divergences(report: Report) -> list[str]:
-    lines = ["## Divergences", ""]
+def divergences(report: Report, depth: int = 0) -> list[str]:
+    lines = [f"{'#' * (2 + depth)} Divergences", ""]
     for result in report.scenarios:
         cells = [
             (e, c) for e, c in result.cells.items() if c.verdict in ("differs", "known") and c.differences
         ]
         if cells:
-            lines += section(result)
+            lines += section(result, "#" * (3 + depth))
             for engine, cell in cells:
                 lines += divergence(result, engine, cell, report.baseline)
     return lines if len(lines) > 2 else [*lines, "None.", ""]
@@ -73,14 +82,14 @@ def failing_at(cell: Cell, level: str) -> list[Checked]:
     return [checked for checked in cell.expectations if not checked.holds and checked.level == level]
 
 
-def level_section(report: Report, level: str) -> list[str]:
+def level_section(report: Report, level: str, depth: int = 0) -> list[str]:
     title, meaning = LEVEL_SECTIONS[level]
-    lines = [f"### {title}", "", meaning, ""]
+    lines = [f"{'#' * (3 + depth)} {title}", "", meaning, ""]
     for result in report.scenarios:
         failing = [(engine, failing_at(cell, level)) for engine, cell in result.cells.items()]
         failing = [(engine, checks) for engine, checks in failing if checks]
         if failing:
-            lines += section(result, "####")
+            lines += section(result, "#" * (4 + depth))
             for engine, checks in failing:
                 for checked in checks:
                     lines += [f"- {engine}: {code(expectation_text(checked))}", f"  ({checked.spec})"]
@@ -88,16 +97,18 @@ def level_section(report: Report, level: str) -> list[str]:
     return lines if len(lines) > 4 else [*lines, "None.", ""]
 
 
-def violations(report: Report) -> list[str]:
-    lines = ["## Spec violations", ""]
+def violations(report: Report, depth: int = 0) -> list[str]:
+    lines = [f"{'#' * (2 + depth)} Spec violations", ""]
     for level in LEVELS:
-        lines += level_section(report, level)
+        lines += level_section(report, level, depth)
     return lines
 
 
-def errors(report: Report) -> list[str]:
-    lines = ["## Errors", ""]
+def errors(report: Report, depth: int = 0) -> list[str]:
+    lines = [f"{'#' * (2 + depth)} Errors", ""]
     for result in report.scenarios:
+        if is_feature(result):  # its engines' words are in the Core wasm features section
+            continue
         for engine, cell in result.cells.items():
             if cell.verdict == "error" or (cell.verdict == "known" and cell.error):
                 lines += [
@@ -124,16 +135,34 @@ def spec_summary(report: Report) -> str:
     )
 
 
+def core_features(report: Report) -> list[str]:
+    table = markdown_table(report)
+    if not table:
+        return []
+    example = "portcheck repro feature-gc --engine ENGINE --output repro-gc"
+    return [
+        *table,
+        "",
+        f"Each feature is one tiny component (`portcheck/scenarios/features/`); {code(example)} writes "
+        "it with the exact commands for an engine.",
+        "",
+    ]
+
+
 class Findings(ReportFormat):
     name = "findings"
     suffix = "findings.md"
 
     def render(self, report: Report) -> str:
+        """The whole document for a report of WASI 0.2 scenarios; its WASI 0.3 section for one with 0.3."""
+        if any(result.wasi == "0.3" for result in report.scenarios):
+            return "\n".join(p3_section(report)).rstrip("\n") + "\n"
         lines = [
             "# Findings: where wasi:http engines disagree",
             "",
             *([f"**{partial_line(report)}**", ""] if report.partial else []),
-            f"Produced by portcheck {__version__} from a run of the repository's `matrix.toml`:",
+            f"Produced by portcheck {__version__} from a run of the repository's `matrix.toml` (and of "
+            f"{code(P3_MATRIX)} for the WASI 0.3 section):",
             f"{code(COMMAND)}.",
             "Do not edit by hand. Regenerate it after changing engines or scenarios; a test fails when it no "
             "longer matches a fresh run.",
@@ -148,5 +177,65 @@ class Findings(ReportFormat):
             f"- {spec_summary(report)}",
             "",
         ]
-        lines += divergences(report) + violations(report) + errors(report)
+        lines += core_features(report) + divergences(report) + violations(report) + errors(report)
         return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def p3_section(report: Report) -> list[str]:
+    """The WASI 0.3 section: what the 0.3 scenarios find, and how each compares with its 0.2 twin.
+
+    The twins' own findings are the document's (matrix.toml runs them on the default engines).
+    """
+    p3 = dataclasses.replace(
+        report, scenarios=[result for result in report.scenarios if result.wasi == "0.3"]
+    )
+    lines = [
+        "",
+        "## WASI 0.3",
+        "",
+        *([f"**{partial_line(report)}**", ""] if report.partial else []),
+        f"From a run of {code(P3_MATRIX)}: wasi:http 0.3 components, each beside the WASI 0.2 built-in "
+        "it mirrors.",
+        "",
+        "### Engines",
+        "",
+        f"{engines_line(report)} (baseline: {report.baseline}).",
+        "",
+        *skipped(p3),
+        "### Summary",
+        "",
+        f"- {summary(p3).replace('scenarios', 'WASI 0.3 scenarios', 1)}.",
+        f"- {spec_summary(p3)}",
+        f"- {twins.counts(report)}.",
+        "",
+        *twin_table(report),
+    ]
+    return lines + divergences(p3, 1) + violations(p3, 1) + errors(p3, 1)
+
+
+def skipped(report: Report) -> list[str]:
+    """Which engines did not run the 0.3 scenarios, and why (once per engine and reason)."""
+    reasons = {
+        (engine, cell.reason or "")
+        for result in report.scenarios
+        for engine, cell in result.cells.items()
+        if cell.verdict == "skipped"
+    }
+    if not reasons:
+        return []
+    order = [engine.name for engine in report.engines]
+    items = [
+        f"- {engine}: {text(reason)}" for engine, reason in sorted(reasons, key=lambda r: order.index(r[0]))
+    ]
+    return ["Skipped (these engines cannot run WASI 0.3):", "", *items, ""]
+
+
+def twin_table(report: Report) -> list[str]:
+    lines = [f"### {twins.TITLE}", "", row([text(name) for name in twins.header(report)])]
+    lines.append(row(["---"] * len(twins.header(report))))
+    lines += [row([code(item[0]), code(item[1]), *item[2:]]) for item in twins.rows(report)]
+    lines += ["", twins.LEGEND, ""]
+    for result in twins.with_twins(report):
+        if details := twins.detail_lines(result):
+            lines += [f"{code(result.name)} against its twin:", *block(details), ""]
+    return lines

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from portcheck.model.report import Checked, Report, ScenarioResult
 from portcheck.model.scenario import Known
+from portcheck.reports import twins
+from portcheck.reports.features import HTML_STYLE, flags_of, html_section
 from portcheck.reports.html_sides import anchor, esc, pre, side_by_side
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
@@ -92,22 +94,25 @@ class Html(ReportFormat):
             f"<h1>portcheck compatibility matrix</h1>\n<p><strong>{esc(summary(report))}</strong></p>",
             f'<p class="partial"><strong>{esc(partial_line(report))}</strong></p>' if report.partial else "",
             engines_table(report),
+            html_section(report),
             matrix_table(report),
             legend(report),
+            twins_section(report),
             stale_section(report),
             *(scenario_section(result, report) for result in report.scenarios),
         ]
-        page = PAGE.format(style=STYLE, body="\n".join(part for part in parts if part))
+        page = PAGE.format(style=STYLE + HTML_STYLE, body="\n".join(part for part in parts if part))
         return clean(page)  # a last guard: nothing unprintable reaches the file
 
 
 def engines_table(report: Report) -> str:
     rows = [
         f"<tr><th>{esc(e.name)}</th><td>{esc(e.type)}</td><td>{esc(e.version)}</td>"
+        f"<td><code>{esc(flags_of(e))}</code></td>"
         f"<td>{'baseline' if e.name == report.baseline else ''}</td></tr>"
         for e in report.engines
     ]
-    head = "<th>engine</th><th>type</th><th>version</th><th></th>"
+    head = "<th>engine</th><th>type</th><th>version</th><th>options</th><th></th>"
     return "<h2>Engines</h2>\n" + table(head, rows)
 
 
@@ -145,6 +150,33 @@ def legend(report: Report) -> str:
     items.append(f"<li>{esc(SPEC_LEGEND)}</li>")
     items.append(f"<li>Marked fields in a scenario's observations differ from {esc(report.baseline)}.</li>")
     return f"<h3>Legend</h3>\n<ul>{''.join(items)}</ul>"
+
+
+def twins_section(report: Report) -> str:
+    """WASI 0.2 against 0.3: a row per pair, a cell per engine, the differences below."""
+    if not twins.with_twins(report):
+        return ""
+    verdicts = {"same": "v-same", "n/a": "v-skipped"}
+    body = [
+        f"<tr><th>{esc(item[0])}</th><td>{esc(item[1])}</td>"
+        + "".join(f'<td class="{verdicts.get(label, "v-differs")}">{esc(label)}</td>' for label in item[2:])
+        + "</tr>\n"
+        for item in twins.rows(report)
+    ]
+    head = "".join(f"<th>{esc(name)}</th>" for name in twins.header(report))
+    details = [
+        f"<details open><summary>{esc(result.name)} against its twin</summary>"
+        f"{pre(chr(10).join(block))}</details>"
+        for result in twins.with_twins(report)
+        if (block := twins.detail_lines(result))
+    ]
+    parts = [
+        f'<h2 id="twins">{esc(twins.TITLE)}</h2>',
+        table(head, body),
+        f"<p>{esc(twins.LEGEND)}</p>",
+        *details,
+    ]
+    return "\n".join(parts)
 
 
 def stale_section(report: Report) -> str:

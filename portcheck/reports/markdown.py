@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from portcheck.model.report import Cell, Report, ScenarioResult
+from portcheck.reports import twins
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
     FAILED_MARKS,
@@ -86,8 +87,26 @@ class Markdown(ReportFormat):
         for result in report.scenarios:
             if needs_details(result):
                 lines += ["", *scenario_section(result, report.baseline)]
+        lines += twins_section(report)
         lines += [*stale_section(report), "", f"**{text(summary(report))}**"]
         return clean("\n".join(lines)) + "\n"  # a last guard: nothing unprintable reaches the file
+
+
+def twins_section(report: Report) -> list[str]:
+    """WASI 0.2 against 0.3: the table of pairs, then what differs, fenced."""
+    if not twins.with_twins(report):
+        return []
+    lines = ["", f"### {text(twins.TITLE)}", "", row([text(name) for name in twins.header(report)])]
+    lines.append(row(["---"] * len(twins.header(report))))
+    lines += [
+        row([code(item[0]), code(item[1]), *(text(label) for label in item[2:])])
+        for item in twins.rows(report)
+    ]
+    lines += ["", text(twins.LEGEND)]
+    for result in twins.with_twins(report):
+        if block := twins.detail_lines(result):
+            lines += ["", f"{code(result.name)} against its twin:", "", *fenced(block)]
+    return lines
 
 
 def stale_section(report: Report) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from portcheck.model.report import Report
+from portcheck.reports import twins
 from portcheck.reports.interface import ReportFormat
 from portcheck.reports.words import (
     SPEC_LEGEND,
@@ -38,6 +39,7 @@ class Table(ReportFormat):
         for result, block in details:
             if block:
                 lines += ["", f"{result.name} ({result.verdict})", *(f"  {line}" for line in block)]
+        lines += twins.text_lines(report)
         if report.stale:
             lines += ["", "stale [[known]] entries:", *(f"  {line}" for line in stale_lines(report))]
         lines += ["", summary(report)]

@@ -27,6 +27,8 @@ VENDORED = (
     "model/fields.py",
     "model/projection.py",
     "harness/processes.py",
+    "harness/warden.py",
+    "harness/procfs.py",
     "harness/http1.py",
     "harness/origin.py",
     "harness/driver.py",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from portcheck import cache
 from portcheck.errors import BuildError
-from portcheck.model.scenario import Scenario
+from portcheck.model.scenario import DEFAULT_WASI, Scenario
 from portcheck.toolchains.command import BuildCommand
 from portcheck.toolchains.componentize_js import ComponentizeJs
 from portcheck.toolchains.componentize_py import ComponentizePy
@@ -39,6 +39,8 @@ def build_key(toolchain: Toolchain, scenario: Scenario) -> str:
     assert scenario.source is not None
     base = scenario.source.parent
     parts: list[bytes | str] = [toolchain.name, toolchain.version(), scenario.kind, scenario.source.name]
+    if scenario.wasi != DEFAULT_WASI:  # 0.2 keys stay as they were, so existing caches stay warm
+        parts.append(f"wasi {scenario.wasi}")
     for path in toolchain.inputs(scenario.source):
         parts += [str(path.relative_to(base)) if path.is_relative_to(base) else str(path), path.read_bytes()]
     return cache.digest(*parts)
@@ -62,7 +64,7 @@ def component_for(scenario: Scenario) -> Path:
 
     def build(temporary: Path) -> None:
         assert scenario.source is not None
-        toolchain.build(scenario.source, scenario.kind, temporary)
+        toolchain.build(scenario.source, scenario.kind, temporary, scenario.wasi)
         check_component(temporary, f"the output of {toolchain.name} for {scenario.source.name}")
 
-    return cache.produce(target, build)
+    return cache.artifact(target, build)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from portcheck.errors import BuildError
 from portcheck.harness import processes
-from portcheck.model.scenario import Kind
+from portcheck.model.scenario import DEFAULT_WASI, Kind
 from portcheck.toolchains.interface import Toolchain
 
 BUILD_TIMEOUT = 900.0
@@ -25,11 +25,11 @@ class BuildCommand(Toolchain):
         # version is not known to us, so a compiler upgrade needs `portcheck cache clear`.
         return self.command
 
-    def build(self, source: Path, kind: Kind, output: Path) -> None:
+    def build(self, source: Path, kind: Kind, output: Path, wasi: str = DEFAULT_WASI) -> None:
         line = self.command.replace("{source}", shlex.quote(str(source))).replace(
             "{output}", shlex.quote(str(output))
         )
-        env = dict(os.environ, PORTCHECK_KIND=kind)
+        env = dict(os.environ, PORTCHECK_KIND=kind, PORTCHECK_WASI=wasi)
         finished = processes.run(["/bin/sh", "-c", line], env=env, timeout=BUILD_TIMEOUT, cwd=self.cwd)
         if finished.timed_out:
             raise BuildError(f"build command timed out after {BUILD_TIMEOUT:.0f} s: {line}")

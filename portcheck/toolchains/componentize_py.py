@@ -7,9 +7,9 @@ from pathlib import Path
 from portcheck import provision
 from portcheck.errors import BuildError
 from portcheck.harness import processes
-from portcheck.model.scenario import Kind
+from portcheck.model.scenario import DEFAULT_WASI, Kind
 from portcheck.toolchains.interface import Toolchain
-from portcheck.toolchains.wit import world_dir, world_name
+from portcheck.toolchains.wit import world_dir, world_name, worlds_for
 
 BUILD_TIMEOUT = 600.0
 
@@ -28,11 +28,11 @@ class ComponentizePy(Toolchain):
             found.update(init.parent.glob("*.py"))
         return sorted(found)
 
-    def build(self, source: Path, kind: Kind, output: Path) -> None:
+    def build(self, source: Path, kind: Kind, output: Path, wasi: str = DEFAULT_WASI) -> None:
         argv = [
             *provision.componentize_py_command(),
             "--wit-path",
-            str(world_dir()),
+            str(world_dir(*worlds_for(wasi))),
             "--world",
             world_name(kind),
             "--quiet",

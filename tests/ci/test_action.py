@@ -64,10 +64,17 @@ def lint(folder: Path, workflows: dict[str, str | dict[str, Any]]) -> subprocess
 
 def test_the_action_and_the_documented_workflows_pass_actionlint(tmp_path: Path) -> None:
     documented = documented_workflows()
-    assert set(documented) == {"portcheck", "portcheck (sharded)"}
+    assert set(documented) == {"portcheck", "portcheck (sharded)", "portcheck (nightly)"}
     assert all(ACTION_REF in text for text in documented.values())
     assert f"```yaml\n{documented['portcheck (sharded)']}```" in (ROOT / "README.md").read_text()
-    workflows = {"single": documented["portcheck"], "sharded": documented["portcheck (sharded)"]}
+    nightly = yaml.safe_load(documented["portcheck (nightly)"])
+    files = nightly["jobs"]["nightly"]["strategy"]["matrix"]["file"]
+    assert files == ["matrices/nightly.toml", "matrices/p3.toml"] and all((ROOT / f).is_file() for f in files)
+    workflows = {
+        "single": documented["portcheck"],
+        "sharded": documented["portcheck (sharded)"],
+        "nightly": documented["portcheck (nightly)"],
+    }
     finished = lint(tmp_path, {**workflows, "action-steps": action_as_workflow()})
     assert (finished.returncode, finished.stdout, finished.stderr) == (0, "", "")
 

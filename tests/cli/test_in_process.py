@@ -13,29 +13,21 @@ from typer.testing import CliRunner
 from portcheck import engines
 from portcheck.cli import app
 from portcheck.engines.reference import reference_table
-from tests.conftest import ROOT, write_matrix
+from tests.conftest import FIXED_SERVER, HELLO_CLIENT, ROOT, write_matrix
 from tests.engines.toy import Toywasm
 
-TOY_MATRIX = """
+TOY_MATRIX = (
+    """
 [matrix]
 engines = ["wasmtime", "toy"]
 
 [engines.toy]
 type = "toywasm"
 flags = ["-O", "opt-level=0"]
-
-[[scenario]]
-name = "hello"
-kind = "client"
-source = "hello_client.wat"
-
-[[scenario]]
-name = "fixed"
-kind = "server"
-source = "fixed_server.wat"
-[[scenario.request]]
-path = "/"
 """
+    + HELLO_CLIENT
+    + FIXED_SERVER
+)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import portcheck, run_json, scenario, write_matrix
+from tests.conftest import feature_table, portcheck, run_json, scenario, write_matrix
 
 pytestmark = pytest.mark.e2e
 
@@ -110,3 +110,14 @@ def test_engines_list_and_doctor(matrix_run: tuple[Path, dict[str, Any]]) -> Non
     body = doctor.stdout.splitlines()[2:]
     assert len([line for line in body if line.split() and line.split()[0] in rows]) == 8
     assert "fails" not in doctor.stdout
+    # then what each engine makes of each core wasm feature (the marks, without their note numbers)
+    features = {
+        name: [cell.split()[0] for cell in cells[1:]] for name, cells in feature_table(doctor.stdout).items()
+    }
+    assert features["simd"] == ["✓"] * 8  # engines: wasmtime, wasmtime-lts, winch, jco, jco-node20, ...
+    assert features["tail-calls"] == ["✓", "✓", "✗", "✓", "✓", "✓", "✓", "✓"]  # Node 20 has them, Winch not
+    gc = features["gc"]
+    assert [gc[1], gc[2], gc[4]] == ["✗"] * 3  # wasmtime 36 (without -W gc=y), Winch, Node 20
+    assert [gc[0], gc[3], *gc[5:]] == ["✓"] * 5
+    assert features["extended-const"][4] == "✗" and features["memory64"][6] == "✗"  # Node 20; Bun
+    assert "`compile: opcode i32.mul is not allowed in constant expressions`" in doctor.stdout

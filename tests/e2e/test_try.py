@@ -101,7 +101,8 @@ def test_a_component_that_is_neither_gets_one_line_and_exit_2(tmp_path: Path) ->
     (tmp_path / "empty.wasm").write_bytes(b"\0asm\x0d\x00\x01\x00")  # `(component)`: it exports nothing
     (tmp_path / "core.wasm").write_bytes(b"\0asm\x01\x00\x00\x00")  # `(module)`
     expected = {
-        "empty.wasm": "exports neither wasi:cli/run (a client) nor wasi:http/incoming-handler (a server); "
+        "empty.wasm": "exports neither wasi:cli/run (a client) nor wasi:http/incoming-handler or "
+        "wasi:http/handler (a server); "
         "it exports nothing",
         "core.wasm": "it is a core WebAssembly module, not a component",
     }

@@ -43,6 +43,10 @@ WASMTIME_LINK = (
     "Error: failed to run main module `c.wasm`\n\nCaused by:\n    0: component imports instance "
     "`wasi:cli/exit@0.2.12`, but a matching implementation was not found in the linker\n"
 )
+WASMTIME_NO_SHARED_MEMORY = (
+    "Error: failed to run main module `t.cwasm`\n\nCaused by:\n    shared memory support is disabled for "
+    "this engine -- see `Config::shared_memory`\n\nStack backtrace:\n   0: wasmtime::x\n"
+)
 NODE20_COMPILE = """node:internal/process/promises:391
     triggerUncaughtException(err, true /* fromPromise */);
     ^
@@ -74,6 +78,7 @@ JCO_HOST_BUG = (
         (WASMTIME_HOST_TRAP, 1, "trap", "resource has children"),
         (WASMTIME_NO_RUN, 1, "instantiate", "no exported instance named `wasi:cli/run@0.2.12`"),
         (WASMTIME_LINK, 1, "instantiate", "a matching implementation was not found in the linker"),
+        (WASMTIME_NO_SHARED_MEMORY, 1, "instantiate", "shared memory support is disabled for this engine"),
         ("", 1, None, None),  # the guest chose its exit status
         ("Error: my own message, printed by the guest\n", 1, None, None),
         ("", -9, "crash", "signal 9"),
@@ -102,3 +107,32 @@ def test_jco_diagnosis(stderr: str, failure: str | None, words: str | None) -> N
     assert (found and found.failure) == failure
     if words:
         assert found is not None and words in found.message
+
+
+WASMTIME_REFUSED = {
+    "error: unexpected argument '--bogus' found\n\n  tip: to pass '--bogus' as a value, use '-- --bogus'\n\n"
+    "Usage: wasmtime run [OPTIONS] <WASM>...\n\nFor more information, try '--help'.\n": (
+        "error: unexpected argument '--bogus' found"
+    ),
+    "error: invalid value 'abc' for '--max-instance-reuse-count <N>': invalid digit found in string\n\n"
+    "For more information, try '--help'.\n": (
+        "error: invalid value 'abc' for '--max-instance-reuse-count <N>': invalid digit found in string"
+    ),
+    "error: failed to parse -O / --optimize option: failed to parse option `opt-level=9`\n\nCaused by:\n"
+    "    unknown optimization level `9`, only 0,1,2,s accepted\n": (
+        "error: failed to parse -O / --optimize option: failed to parse option `opt-level=9`\n"
+        "Caused by:\nunknown optimization level `9`, only 0,1,2,s accepted"
+    ),
+}
+
+
+@pytest.mark.parametrize("stderr", list(WASMTIME_REFUSED))
+def test_wasmtime_refusing_its_options_is_an_options_failure_in_its_words(stderr: str) -> None:
+    failure = Wasmtime(EngineSpec("wasmtime", "wasmtime")).diagnose(2, stderr)
+    assert failure is not None and failure.failure == "options"
+    assert failure.message == WASMTIME_REFUSED[stderr]
+
+
+def test_node_refusing_its_options_is_an_options_failure_without_the_path() -> None:
+    failure = Jco(EngineSpec("jco", "jco")).diagnose(9, "/home/me/.cache/node: bad option: --bogus\n")
+    assert failure is not None and failure == ("options", "node: bad option: --bogus")

@@ -90,6 +90,27 @@ def problem(tmp_path: Path, text: str) -> str:
             '[matrix]\nengines = ["wasmtime"]\n' + GOOD_SCENARIO + 'build = "make"\n',
             'scenario "hello".build: expected a command containing {output}',
         ),
+        *[
+            (
+                f'[matrix]\nengines = ["wasmtime"]\ntimeout = {value}\n' + GOOD_SCENARIO,
+                f"matrix.toml: matrix.timeout: expected a number above 0 and at most 3600, got {shown}",
+            )
+            for value, shown in [
+                ("1e308", "1e+308"),
+                ("inf", "inf"),
+                ("nan", "nan"),
+                ("0", "0"),
+                ("-5", "-5"),
+            ]
+        ],
+        (
+            ONE_ENGINE + GOOD_SCENARIO + "timeout = 100000000000000000000000000000\n",
+            'scenario "hello".timeout: expected a number above 0 and at most 3600, got 1' + "0" * 29,
+        ),
+        (
+            ONE_ENGINE + GOOD_SCENARIO + 'timeout = "5"\n',
+            "scenario \"hello\".timeout: expected a number, got '5'",
+        ),
     ],
 )
 def test_bad_matrix_names_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -171,6 +192,10 @@ def test_npm_failure_is_summarized_by_its_cause() -> None:
         ),
         ('[engines.x]\ntype = "jco"\nversion = "1.0.0"\n', "engines.x.version: unknown key"),
         ('[engines.x]\ntype = "wasmtime"\ncompiler = "llvm"\n', "engines.x.compiler: expected one of"),
+        (
+            '[engines.x]\ntype = "jco"\nflags = ["--port=8080"]\n',
+            "engines.x.flags: --port is set by portcheck itself; leave it out",
+        ),
         (
             '[engines.x]\ntype = "wasmtime"\nversion = "latest!"\n',
             "engines.x.version: expected an exact version",

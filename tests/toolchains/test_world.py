@@ -38,7 +38,8 @@ def test_what_is_not_a_client_or_a_server_gets_one_line(tmp_path: Path) -> None:
     empty = wat_component("(component)", tmp_path / "empty.wasm")
     core = wat_component("(module)", tmp_path / "core.wasm")
     cases = {
-        empty: "exports neither wasi:cli/run (a client) nor wasi:http/incoming-handler (a server); "
+        empty: "exports neither wasi:cli/run (a client) nor wasi:http/incoming-handler or "
+        "wasi:http/handler (a server); "
         "it exports nothing",
         core: "it is a core WebAssembly module, not a component",
         data("not_a_component.wasm"): "it is not a WebAssembly binary",

@@ -17,9 +17,15 @@ THROWN = re.compile(
 )
 
 
+# The runtime refusing its own command line: Node's `node: bad option: --x`, Deno's and Bun's parsers.
+BAD_OPTION = re.compile(r"^.*(?:: bad option: |error: unexpected argument |error: unknown option ).*$", re.M)
+
+
 def diagnose(returncode: int, stderr: str, runtime: str = "node") -> Failure | None:
     if returncode < 0:
         return Failure("crash", f"{runtime} was killed by signal {-returncode}")
+    if bad := BAD_OPTION.search(stderr):
+        return Failure("options", re.sub(r"^\S*/", "", bad.group(0).strip()))  # no machine paths
     thrown = THROWN.search(stderr)
     if thrown is None:
         return None  # the guest's own exit code, or its run returned an error

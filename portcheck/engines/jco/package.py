@@ -12,6 +12,7 @@ from portcheck.provision.node import LockedPackage
 
 JCO = "@bytecodealliance/jco"
 PREVIEW2_SHIM = "@bytecodealliance/preview2-shim"
+PREVIEW3_SHIM = "@bytecodealliance/preview3-shim"  # what jco's WASI 0.3 transpilations import
 PACKAGE = LockedPackage(Path(__file__).with_name("package"), "jco", JCO, first_use=", about 20 s")
 
 

@@ -18,13 +18,25 @@ FRAME = re.compile(r"^\s*\d+: (0x[0-9a-f]+ - |.*::)")
 # children): no `wasm trap:` line, the host's reason is the last cause after the backtrace.
 HOST_TRAP = "error while executing at wasm backtrace"
 CAUSE_LINE = re.compile(r"^\s*\d+: .*$", re.M)
-INSTANTIATE = re.compile(r"matching implementation was not found|failed to instantiate|no exported instance")
+# A feature the engine left off (`shared memory support is disabled for this engine`) is found when
+# the component is instantiated, not when it is compiled.
+INSTANTIATE = re.compile(
+    r"matching implementation was not found|failed to instantiate|no exported instance"
+    r"|support is disabled for this engine"
+)
 COMPILE = re.compile(r"failed to (compile|parse|validate|deserialize)")
+# The command line parser's own refusal of an option or its value (before any wasm is read).
+USAGE = re.compile(
+    r"^error: (unexpected argument|invalid value|a value is required|failed to parse -\w / --[\w-]+ option)",
+    re.M,
+)
 
 
 def diagnose(returncode: int, stderr: str) -> Failure | None:
     if returncode < 0:
         return Failure("crash", f"wasmtime was killed by signal {-returncode}")
+    if USAGE.search(stderr):
+        return Failure("options", usage_error(stderr))
     if "wasm trap" in stderr:
         return Failure("trap", error_chain(stderr, TRAP_LINE))
     if HOST_TRAP in stderr:
@@ -36,6 +48,18 @@ def diagnose(returncode: int, stderr: str) -> Failure | None:
     if COMPILE.search(stderr):
         return Failure("compile", error_chain(stderr))
     return Failure("crash", error_chain(stderr))
+
+
+def usage_error(stderr: str) -> str:
+    """The parser's complaint and its cause, without the tips, usage line and help hint."""
+    start = stderr.find("error: ")
+    kept = []
+    for line in stderr[start:].splitlines():
+        if line.strip().startswith(("Usage:", "For more information", "Stack backtrace:")):
+            break
+        if line.strip() and not line.strip().startswith("tip:"):
+            kept.append(line.strip())
+    return "\n".join(kept)
 
 
 def host_trap(stderr: str) -> str:

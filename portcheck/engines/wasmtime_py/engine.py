@@ -21,6 +21,7 @@ from portcheck.engines.interface import Engine, Failure, Invocation, Option, Pre
 from portcheck.engines.wasmtime.engine import env_flags
 from portcheck.engines.wasmtime_py import diagnosis
 from portcheck.harness import processes
+from portcheck.model.scenario import Kind, Scenario
 
 WORKER = Path(__file__).with_name("worker.py")
 REPRO_WORKER = "wasmtime_py_worker.py"  # the worker's name in a repro folder
@@ -29,12 +30,18 @@ TOOL_TIMEOUT = 600.0
 NO_SERVER = (
     "the wasmtime Python package implements only outgoing wasi:http: no incoming-handler host to serve with"
 )
+# Its linker has add_wasip2() and add_wasi_http() only: a 0.3 client fails to instantiate
+# ("component imports instance `wasi:cli/environment@0.3.0`, but a matching implementation was
+# not found in the linker", seen with 50.0.1).
+NO_WASI_03 = "the wasmtime Python package links WASI 0.2 only (add_wasip2, add_wasi_http): no WASI 0.3 host"
 
 
 class WasmtimePy(Engine):
     type_name = "wasmtime-py"
     summary = "the embedding API of the `wasmtime` Python package"
-    client_command = "the embedding API (`Linker.add_wasip2()`, `add_wasi_http()`) in a worker process"
+    client_command = (
+        "the embedding API (`Linker.add_wasip2()`, `add_wasi_http()`) in a worker process; WASI 0.3: skipped"
+    )
     server_command = "skipped: the package has no incoming-handler host"
     OPTIONS = (
         Option(
@@ -47,6 +54,9 @@ class WasmtimePy(Engine):
     )
     unsupported: ClassVar[Mapping[str, str]] = {"server": NO_SERVER}
 
+    def skip_reason(self, scenario: Scenario) -> str | None:
+        return NO_WASI_03 if scenario.wasi == "0.3" else super().skip_reason(scenario)
+
     @property
     def package_version(self) -> str:
         return str(self.option("version"))
@@ -55,6 +65,9 @@ class WasmtimePy(Engine):
     def folder(self) -> Path:
         """The folder holding the `wasmtime` package (PYTHONPATH of every worker)."""
         return provision.python_package_location(DISTRIBUTION, self.package_version)
+
+    def cached_tools(self) -> list[Path]:
+        return [self.folder]
 
     def provisioned(self) -> bool:
         return self.folder.is_dir()
@@ -80,7 +93,7 @@ class WasmtimePy(Engine):
     def repro_files(self) -> list[tuple[Path, str]]:
         return [(WORKER, REPRO_WORKER)]
 
-    def prepare(self, component: Path) -> Path:
+    def prepare(self, component: Path, kind: Kind, wasi: str) -> Path:
         key = cache.digest(cache.file_digest(component), self.version(), WORKER.read_bytes())
         target = cache.root() / "wasmtime-py" / f"{key}.cwasm"
 
@@ -95,7 +108,7 @@ class WasmtimePy(Engine):
                     "compile", message or f"the wasmtime-py worker exited {finished.returncode}"
                 )
 
-        return cache.produce(target, compile_)
+        return cache.artifact(target, compile_)
 
     def client(self, prepared: Path, env: Mapping[str, str]) -> Invocation:
         # The component's environment travels as --env flags: exactly `env`, nothing of the worker's.

@@ -15,7 +15,7 @@ from portcheck import cache, provision
 from portcheck.engines.jco import package as jco_package
 from portcheck.errors import BuildError
 from portcheck.harness import processes
-from portcheck.model.scenario import Kind
+from portcheck.model.scenario import DEFAULT_WASI, Kind
 from portcheck.provision.node import LockedPackage, node_binary
 from portcheck.toolchains.interface import Toolchain
 from portcheck.toolchains.wit import world_dir, world_name
@@ -29,6 +29,13 @@ WORLDS = HERE / "worlds.wit"
 STARLINGMONKEY_WASI = "0.2.10"
 SOURCE_SUFFIXES = (".js", ".mjs")
 BUILD_TIMEOUT = 600.0
+# Seen with the pinned componentize-js: a world exporting wasi:http/handler@0.3.0 or
+# wasi:cli/run@0.3.0 makes its bindings generator panic, so a 0.3 guest is refused up front.
+NO_WASI_03 = (
+    "componentize-js 0.23.0 cannot build WASI 0.3 guests: its StarlingMonkey speaks WASI 0.2.10, "
+    "and its bindings generator panics on a 0.3 world (spidermonkey-embedding-splicer bindgen.rs:867: "
+    "internal error: entered unreachable code)"
+)
 
 
 @functools.cache
@@ -57,13 +64,18 @@ def modules_beside(source: Path) -> set[Path]:
 class ComponentizeJs(Toolchain):
     name = "componentize-js"
 
+    def cached_tools(self) -> list[Path]:
+        return [PACKAGE.home]
+
     def version(self) -> str:
         return pinned_identity()
 
     def inputs(self, source: Path) -> list[Path]:
         return sorted({source, *modules_beside(source)})
 
-    def build(self, source: Path, kind: Kind, output: Path) -> None:
+    def build(self, source: Path, kind: Kind, output: Path, wasi: str = DEFAULT_WASI) -> None:
+        if wasi != DEFAULT_WASI:
+            raise BuildError(f"{source.name}: {NO_WASI_03}")
         home = PACKAGE.install()
         wit = world_dir(WORLDS, STARLINGMONKEY_WASI)
         argv = [
