@@ -196,6 +196,7 @@ def main() -> None:
 
 
 FLAKE_HEADING = "## Verdicts under load"
+FUZZ_HEADING = "## portcheck fuzz"
 NOTES = textwrap.wrap(
     "What the numbers are made of: the longest cell is a jco probe that hangs until its scenario's "
     "timeout (see docs/findings.md); such cells wait without using CPU, and the scheduler starts "
@@ -262,10 +263,15 @@ def write_results(
         )
     lines += ["", *NOTES]
     results = ROOT / "bench" / "results.md"
-    # bench/flake.py's section stays: it is measured on its own.
+    # bench/flake.py's and bench/fuzz.py's sections stay: each is measured on its own.
     previous = results.read_text() if results.exists() else ""
-    flake = previous[previous.index(FLAKE_HEADING) :] if FLAKE_HEADING in previous else ""
-    results.write_text("\n".join(lines) + "\n" + ("\n" + flake if flake else ""))
+    kept = [
+        previous[previous.index(heading) :]
+        for heading in (FLAKE_HEADING, FUZZ_HEADING)
+        if heading in previous
+    ]
+    own = [part.split("\n## ", 1)[0].rstrip("\n") + "\n" for part in kept]
+    results.write_text("\n".join(lines) + "\n" + "".join("\n" + part for part in own))
     print((ROOT / "bench" / "results.md").read_text())
 
 

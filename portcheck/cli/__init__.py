@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from portcheck import __version__
-from portcheck.cli import cache, engines, findings, repro, run, trial
+from portcheck.cli import cache, engines, findings, fuzz, repro, run, trial
 from portcheck.harness import processes
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app.command()(run.show)
 app.command()(repro.repro)
 app.command()(run.merge)
 app.command("builtins")(run.builtins)
+app.command("fuzz")(fuzz.fuzz_command)
 app.command()(findings.findings)
 app.add_typer(engines.app, name="engines")
 app.add_typer(cache.app, name="cache")

@@ -3,9 +3,10 @@
 It adds nothing of its own beyond framing (no Date, no Server), so a component that prints
 every header it sees stays deterministic. Besides answering, a scripted response can misbehave
 (`action`): reset the connection, close it, stall (until the client gives up, never for a fixed
-time), or do either in the middle of the body. A `handshake` response is held until the request
-driver confirms it has received what a served guest sent (`confirm`): the guest waits on it
-instead of sleeping.
+time), or do either in the middle of the body or after all of it. A `raw` response is sent as
+the exact bytes given (a malformed status line, bare bytes in a field, a wrong length). A
+`handshake` response is held until the request driver confirms it has received what a served
+guest sent (`confirm`): the guest waits on it instead of sleeping.
 """
 
 from __future__ import annotations
@@ -61,6 +62,20 @@ def wait_for_close(connection: socket.socket) -> None:
     with contextlib.suppress(OSError):
         while connection.recv(65536):
             pass
+
+
+def until_client_acts(connection: socket.socket) -> None:
+    """Hold the connection until the client closes it or sends anything more: a client that writes
+    again (its next request, on a connection it thinks reusable) has read all that was sent."""
+    with contextlib.suppress(OSError):
+        connection.recv(65536)
+
+
+def close_after(connection: socket.socket) -> None:
+    """An orderly close once everything sent is out: FIN, then hold until the client acts (closing
+    at once would reset a connection with bytes still unread, and could lose what was sent)."""
+    connection.shutdown(socket.SHUT_WR)
+    until_client_acts(connection)
 
 
 def reset(connection: socket.socket) -> None:
@@ -201,11 +216,23 @@ class OriginServer:
 
     def _answer(self, connection: socket.socket, response: OriginResponse, method: str) -> bool:
         """Carry out the response's action; False when the connection is finished with."""
-        head, body = response_head(response, method), response_body(response, method)
+        if response.raw is not None:
+            head, body = response.raw, b""
+        else:
+            head, body = response_head(response, method), response_body(response, method)
         match response.action:
             case "respond":
                 connection.sendall(head + body)
                 return True
+            case "respond-close":
+                connection.sendall(head + body)
+                close_after(connection)
+            case "respond-reset":
+                connection.sendall(head + body)
+                reset(connection)
+            case "respond-stall":
+                connection.sendall(head + body)
+                until_client_acts(connection)
             case "reset":
                 reset(connection)
             case "close":

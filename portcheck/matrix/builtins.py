@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import fnmatch
-from pathlib import Path
 
 from portcheck.errors import InputError
-from portcheck.matrix.scenarios import parse_scenario
+from portcheck.matrix.scenarios import SCENARIOS_DIR, parse_scenario
 from portcheck.matrix.toml import Table, read_toml
 from portcheck.model.scenario import DEFAULT_TIMEOUT, Scenario
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+BUILTIN_DIR = SCENARIOS_DIR
 
 
 def builtin_scenarios(timeout: float = DEFAULT_TIMEOUT) -> list[Scenario]:

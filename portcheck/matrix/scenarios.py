@@ -48,7 +48,13 @@ SCENARIO_KEYS = (
 )
 REQUEST_KEYS = ("method", "path", "headers", "body", "body_file", "header_encoding", "host", "handshake")
 ORIGIN_KEYS = ("response", "refuse", "blackhole", "host")
-RESPONSE_KEYS = ("status", "headers", "body", "body_file", "trailers", "header_encoding", "action")
+RESPONSE_KEYS = ("status", "headers", "body", "body_file", "trailers", "header_encoding", "action", "raw")
+# What a raw response can be combined with, and what it replaces.
+RAW_ACTIONS = ("respond", "respond-close", "respond-reset", "respond-stall", "handshake")
+RAW_REPLACES = ("status", "headers", "body", "body_file", "trailers", "header_encoding")
+# `source = "builtin:guests_fuzz/client.py"` names a guest shipped in portcheck/scenarios/.
+BUILTIN_SOURCE = "builtin:"
+SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
 
 def parse_scenario(
@@ -119,6 +125,8 @@ def parse_component_source(table: Table, base: Path) -> tuple[Path | None, Path 
     if build is not None and "{output}" not in build:
         table.fail("build", "expected a command containing {output} (and usually {source})")
     name = "component" if component is not None else "source"
+    if source is not None and source.startswith(BUILTIN_SOURCE):
+        base, source = SCENARIOS_DIR, source.removeprefix(BUILTIN_SOURCE)
     path = (base / (component or source or "")).resolve()
     if not path.is_file():
         table.fail(name, f"no such file: {path}")
@@ -180,7 +188,27 @@ def check_handshakes(table: Table, requests: tuple[ScriptedRequest, ...], origin
         table.fail("concurrent", "handshakes confirm in order: they need the requests sent one after another")
 
 
+def parse_raw(response: Table) -> bytes:
+    """`raw = "HTTP/1.1 200 OK\r\n..."`: one byte per character, U+0000 to U+00FF (latin-1)."""
+    for key in RAW_REPLACES:
+        if response.has(key):
+            response.fail(key, "a raw response is sent exactly as given: leave out status, headers, body...")
+    action = response.one_of("action", ORIGIN_ACTIONS, "respond")
+    if action not in RAW_ACTIONS:
+        response.fail("action", f"a raw response goes with one of {', '.join(RAW_ACTIONS)}, got {action!r}")
+    text = response.require("raw", str, "the response's bytes as a string, one character per byte")
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError as error:
+        wrong = text[error.start]
+        response.fail("raw", f"expected characters U+0000 to U+00FF (one byte each), got {wrong!r}")
+        raise
+
+
 def parse_origin_response(response: Table) -> OriginResponse:
+    if response.has("raw"):
+        action = response.string("action", "respond") or "respond"
+        return OriginResponse(status=200, raw=parse_raw(response), action=action)
     status = response.get("status", int, "an integer status code", 200)
     if not 100 <= status <= 999:
         response.fail("status", f"expected a status code from 100 to 999, got {status}")

@@ -14,8 +14,20 @@ Kind = Literal["client", "server"]
 KINDS: tuple[Kind, ...] = ("client", "server")
 DEFAULT_TIMEOUT = 30.0
 Pairs = tuple[tuple[str, str], ...]
-# What the origin does with a request, beyond answering it (see harness/origin.py).
-ORIGIN_ACTIONS = ("respond", "reset", "close", "close-mid-body", "stall", "stall-mid-body", "handshake")
+# What the origin does with a request, beyond answering it (see harness/origin.py). The
+# respond-* actions send the whole response, then close, reset or hold the connection.
+ORIGIN_ACTIONS = (
+    "respond",
+    "reset",
+    "close",
+    "close-mid-body",
+    "stall",
+    "stall-mid-body",
+    "handshake",
+    "respond-close",
+    "respond-reset",
+    "respond-stall",
+)
 # When the driver tells the origin it has what a server sent (see ScriptedRequest.handshake).
 HANDSHAKES = ("head", "body", "end")
 HEADER_ENCODINGS = ("utf-8", "latin-1")
@@ -57,6 +69,7 @@ class OriginResponse:
     trailers: Pairs | None = None  # set: the body is sent chunked, then these trailers
     header_encoding: str = "utf-8"
     action: str = "respond"
+    raw: bytes | None = None  # set: these bytes are the response, exactly (status, headers... unused)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OriginResponse:
@@ -65,6 +78,7 @@ class OriginResponse:
             "headers": pairs(data["headers"]),
             "body": body_from_json(data["body"]),
             "trailers": trailers,
+            "raw": body_from_json(data.get("raw")),
         }
         return cls(**{**data, **fixed})
 

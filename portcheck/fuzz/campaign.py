@@ -1,0 +1,205 @@
+"""One fuzz run over the generators: replay, generate, shrink, each within its share of the budget.
+
+For each generator in turn: the cases made from the user's own scenarios run first, then the
+minimized cases earlier runs saved in the example database (those that no longer show a new
+divergence are deleted from it), then generated cases until the generator's share says stop,
+then each bucket it opened is shrunk (smallest first found, while time is left). Every case
+runs on every engine at once; every signature it shows is counted in its bucket.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from hypothesis.database import ExampleDatabase
+
+from portcheck import cache
+from portcheck.fuzz import search
+from portcheck.fuzz.buckets import Bucket, Buckets
+from portcheck.fuzz.budget import Budget
+from portcheck.fuzz.cases import CaseRunner
+from portcheck.fuzz.targets import Target
+from portcheck.judge.diff import Options
+
+STRATEGY_VERSION = "2"  # change when a strategy changes what a choice sequence means
+
+
+@dataclass
+class Tally:
+    """What the progress bar shows, and fuzz.json counts."""
+
+    generator: str = ""
+    phase: str = ""
+    cases: int = 0  # generated cases, every generator
+    runs: int = 0  # every case run: seeds, replays, generated, shrinking
+    buckets: int = 0
+    # Per generator: seconds spent in each step, cases generated, engine processes started.
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def database_key(target: Target) -> bytes:
+    parts = [target.generator.name, target.guest, STRATEGY_VERSION, repr(target.generator.seeds)]
+    if not target.generic:
+        parts.append(cache.file_digest(target.component))
+    return cache.digest(*parts).encode()
+
+
+class Campaign:
+    def __init__(
+        self,
+        buckets: Buckets,
+        budget: Budget,
+        seed: int,
+        baseline: str,
+        options: Options,
+        database: ExampleDatabase | None,
+        progress: Callable[[Tally], None],
+        runner: Callable[[Target, str, Options], CaseRunner] = CaseRunner,
+    ) -> None:
+        self.runner = runner  # what runs a case on the engines (tests give recorded observations)
+        self.buckets, self.budget, self.seed = buckets, budget, seed
+        self.baseline, self.options, self.database = baseline, options, database
+        self.progress = progress
+        self.tally = Tally()
+
+    def say(self, phase: str) -> None:
+        self.tally.phase = phase
+        self.tally.buckets = len(self.buckets.found)
+        self.progress(self.tally)
+
+    def run(self, target: Target) -> None:
+        self.budget.start_phase()
+        self.tally.generator = target.generator.name
+        runner = self.runner(target, self.baseline, self.options)
+        steps = self.tally.steps[target.generator.name] = {"cases": 0}
+        before = self.tally.cases
+        try:
+            for name, step in (
+                ("seeds", self.seed_cases),
+                ("replay", self.replay),
+                ("generate", self.generate),
+                ("shrink", self.shrink),
+            ):
+                started = time.monotonic()
+                step(target, runner)
+                steps[f"{name}_seconds"] = round(time.monotonic() - started, 2)
+                steps["cases"] = self.tally.cases - before
+            self.save(target)
+        finally:
+            steps["starts"] = runner.pool.starts()
+            runner.close()
+
+    def record(self, target: Target, runner: CaseRunner, case: Any, drawn: Any, source: str) -> list[Bucket]:
+        elements = runner.run(case)
+        self.tally.runs += 1
+        opened = self.buckets.record(target.generator.name, elements, case, drawn, self.tally.cases, source)
+        self.tally.buckets = len(self.buckets.found)
+        return opened
+
+    def seed_cases(self, target: Target, runner: CaseRunner) -> None:
+        cases = target.generator.seed_cases()
+        if cases:
+            self.say(f"{len(cases)} case(s) from your scenarios")
+        for case in cases:
+            self.record(target, runner, case, None, "seed")
+
+    def stored(self, target: Target) -> list[tuple[bytes, bytes]]:
+        """(signature, choices) pairs earlier runs saved for this generator."""
+        if self.database is None:
+            return []
+        key = database_key(target)
+        pairs = []
+        for signature in sorted(self.database.fetch(key + b".index")):
+            pairs += [(signature, choices) for choices in sorted(self.database.fetch(key + b":" + signature))]
+        return pairs
+
+    def replay(self, target: Target, runner: CaseRunner) -> None:
+        pairs = self.stored(target)
+        if not pairs:
+            return
+        self.say(f"replaying {len(pairs)} saved case(s)")
+        key = database_key(target)
+        strategy = target.generator.strategy()
+        for signature, choices in pairs:
+            drawn = search.replay(strategy, choices)
+            opened = [] if drawn is None else self.record(target, runner, drawn.value, drawn, "replayed")
+            if not any(bucket.signature == signature.decode() for bucket in opened):
+                assert self.database is not None
+                self.database.delete(key + b":" + signature, choices)
+                self.database.delete(key + b".index", signature)
+            for bucket in opened:
+                bucket.minimized = bucket.signature == signature.decode()
+
+    def generate(self, target: Target, runner: CaseRunner) -> None:
+        """Generated cases until the budget says stop, one step ahead: while a case runs on the
+        engines, Hypothesis draws the next (what a case shows never feeds back into drawing)."""
+        opened: list[Bucket] = []
+        generated = 0
+        pending: tuple[Future[Any], search.Drawn[Any], int] | None = None
+        self.say("generating")
+
+        def settle(future: Future[Any], drawn: search.Drawn[Any], number: int) -> None:
+            self.tally.runs += 1
+            found = self.buckets.record(
+                target.generator.name, future.result(), drawn.value, drawn, number, "generated"
+            )
+            opened.extend(found)
+            self.tally.buckets = len(self.buckets.found)
+
+        def one(drawn: search.Drawn[Any]) -> bool:
+            nonlocal generated, pending
+            self.budget.buckets = len(self.buckets.found)
+            if not self.budget.generating(generated):
+                return False
+            generated += 1
+            self.tally.cases += 1
+            future = dispatcher.submit(runner.run, drawn.value)
+            if pending is not None:
+                settle(*pending)
+            pending = (future, drawn, self.tally.cases)
+            self.say("generating")
+            return True
+
+        with ThreadPoolExecutor(max_workers=1) as dispatcher:
+            search.generate(target.generator.strategy(), self.seed, one)
+            if pending is not None:
+                settle(*pending)
+
+    def shrink(self, target: Target, runner: CaseRunner) -> None:
+        strategy = target.generator.strategy()
+        queue = [bucket for bucket in self.buckets.of(target.generator.name) if not bucket.minimized]
+        while queue:
+            bucket = queue.pop(0)
+            if bucket.drawn is None:
+                continue
+            self.budget.buckets = len(self.buckets.found)
+            deadline = self.budget.shrink_deadline(len(queue) + 1)
+            self.say(f"shrinking {len(self.buckets.found) - len(queue)}/{len(self.buckets.found)}")
+
+            def holds(drawn: search.Drawn[Any], bucket: Bucket = bucket) -> bool:
+                elements = runner.run(drawn.value)
+                self.tally.runs += 1
+                bucket.shrink_runs += 1
+                queue.extend(
+                    self.buckets.record(target.generator.name, elements, drawn.value, drawn, 0, "shrinking")
+                )
+                return any(e.signature == bucket.signature for items in elements.values() for e in items)
+
+            best = search.minimize(strategy, bucket.drawn, holds, deadline)
+            if best is not None:
+                bucket.example, bucket.drawn, bucket.minimized = best.value, best, True
+
+    def save(self, target: Target) -> None:
+        """Keep every minimized case of this generator for the next run to replay first."""
+        if self.database is None:
+            return
+        key = database_key(target)
+        for bucket in self.buckets.of(target.generator.name):
+            if bucket.drawn is not None and bucket.minimized:
+                signature = bucket.signature.encode()
+                self.database.save(key + b".index", signature)
+                self.database.save(key + b":" + signature, search.encode(bucket.drawn.choices))

@@ -1,0 +1,106 @@
+"""A planted divergence is found, bucketed and shrunk to its smallest form; the database replays it.
+
+Recorded observations stand in for the engines here: the "engine" joins repeated Set-Cookie
+lines with a comma, as jco does, and the baseline keeps them apart.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hypothesis.database import InMemoryExampleDatabase
+
+from portcheck.fuzz import GENERATORS
+from portcheck.fuzz.buckets import Buckets
+from portcheck.fuzz.budget import Budget
+from portcheck.fuzz.campaign import Campaign
+from portcheck.fuzz.cases import case_elements
+from portcheck.fuzz.client_messages import ClientCase
+from portcheck.fuzz.known import KnownClass
+from portcheck.fuzz.targets import Target
+from portcheck.judge.diff import Options
+from portcheck.model.observation import Observation
+
+JOINED = "stdout.entries[set-cookie]: joined with b','"
+
+
+def record(case: ClientCase, join: bool) -> str:
+    lines = [f"status: {case.message.status}"]
+    cookies = [value for name, value in case.message.headers if name.lower() == "set-cookie"]
+    for name, value in case.message.headers:
+        if name.lower() != "set-cookie":
+            lines.append(f"entry {name.lower()!r}: {value!r}")
+    if cookies:
+        shown = [b",".join(cookies)] if join else cookies
+        lines += [f"entry 'set-cookie': {value!r}" for value in shown]
+    return "\n".join(lines) + "\n"
+
+
+class Recorded:
+    """A CaseRunner whose engines are two recorded behaviours."""
+
+    runs = 0
+
+    def __init__(self, target: Target, baseline: str, options: Options) -> None:
+        self.target, self.baseline, self.options = target, baseline, options
+        self.pool = self
+
+    def starts(self) -> dict[str, int]:
+        return {}
+
+    def run(self, case: Any) -> Any:
+        Recorded.runs += 1
+        observations = {
+            "base": Observation(kind="client", exit_code=0, stdout=record(case, join=False)),
+            "joining": Observation(kind="client", exit_code=0, stdout=record(case, join=True)),
+        }
+        return case_elements(self.target, observations, "base", self.options)
+
+    def close(self) -> None:
+        pass
+
+
+def campaign(buckets: Buckets, database: Any = None, cases: int = 1000) -> tuple[Campaign, Target]:
+    generator = GENERATORS["client-messages"]()
+    target = Target(generator, Path("guest.wasm"), "builtin:guests_fuzz/client.py", "python", {}, {})
+    budget = Budget(None, cases, 1)
+    found = Campaign(buckets, budget, 11, "base", Options(), database, lambda _tally: None, Recorded)
+    return found, target
+
+
+def test_the_planted_divergence_is_found_and_shrunk_to_two_cookies() -> None:
+    buckets = Buckets()
+    found, target = campaign(buckets)
+    found.run(target)
+    bucket = buckets.found[JOINED]
+    assert bucket.count > 1 and bucket.minimized and bucket.shrink_runs > 0
+    message = bucket.example.message
+    assert [name.lower() for name, _ in message.headers] == ["set-cookie", "set-cookie"]
+    assert (bucket.example.method, message.status, message.body, message.framing) == (
+        "GET",
+        200,
+        b"",
+        "content-length",
+    )
+    assert found.tally.cases == 1000
+
+
+def test_a_known_class_is_counted_not_bucketed() -> None:
+    buckets = Buckets(known=[KnownClass("joining", "tracked upstream", signature="*set-cookie*")])
+    found, target = campaign(buckets, cases=600)
+    found.run(target)
+    assert JOINED not in buckets.found
+    assert buckets.accepted[(JOINED, "joining")].count > 0
+
+
+def test_a_minimized_case_is_saved_and_replayed_first() -> None:
+    database = InMemoryExampleDatabase()
+    first, target = campaign(Buckets(), database)
+    first.run(target)
+    again = Buckets()
+    second, target = campaign(again, database, cases=1)
+    second.run(target)
+    bucket = again.found[JOINED]
+    assert bucket.source == "replayed" and bucket.minimized
+    assert [name.lower() for name, _ in bucket.example.message.headers] == ["set-cookie", "set-cookie"]
