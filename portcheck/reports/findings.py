@@ -149,6 +149,31 @@ def core_features(report: Report) -> list[str]:
     ]
 
 
+# How every description `portcheck fuzz` writes begins, and so do the built-ins made from its buckets.
+FUZZ_MARK = "Found by portcheck fuzz"
+
+
+def found_by_fuzz(report: Report) -> list[str]:
+    """The built-ins that began as `portcheck fuzz` buckets: nobody had written a probe for them."""
+    found = [result for result in report.scenarios if result.description.startswith(FUZZ_MARK)]
+    if not found:
+        return []
+    others = [engine.name for engine in report.engines if engine.name != report.baseline]
+    lines = [
+        "## What fuzzing found",
+        "",
+        "`portcheck fuzz` generated these cases; each was shrunk to its smallest form, checked by hand with "
+        "the engines' own CLIs, and made a built-in scenario. Their sections below say what each shows.",
+        "",
+        row(["scenario", "kind", *(f"{engine} against {report.baseline}" for engine in others)]),
+        row(["---"] * (2 + len(others))),
+    ]
+    for result in found:
+        verdicts = [result.cells[engine].verdict for engine in others]
+        lines.append(row([code(result.name), result.kind, *verdicts]))
+    return [*lines, ""]
+
+
 class Findings(ReportFormat):
     name = "findings"
     suffix = "findings.md"
@@ -177,7 +202,8 @@ class Findings(ReportFormat):
             f"- {spec_summary(report)}",
             "",
         ]
-        lines += core_features(report) + divergences(report) + violations(report) + errors(report)
+        lines += found_by_fuzz(report) + core_features(report)
+        lines += divergences(report) + violations(report) + errors(report)
         return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -122,3 +122,13 @@ def test_every_format_shows_the_level() -> None:
     root = ET.fromstring(render("junit"))
     levels = root.findall(".//testcase[@name='wasmtime-py']/properties/property[@name='failed_level']")
     assert [prop.get("value") for prop in levels] == ["should"]
+
+
+def test_findings_lists_what_fuzzing_found_only_when_there_is_some() -> None:
+    assert "## What fuzzing found" not in render("findings")
+    report = sample_report()
+    report.scenarios[0].description = "Found by portcheck fuzz. Two Set-Cookie lines"
+    text = render("findings", report)
+    section = text[text.index("## What fuzzing found") :].split("\n## ")[0]
+    assert "| scenario | kind | jco against wasmtime | wasmtime-py against wasmtime |" in section
+    assert "| `server-cookies` | server |" in section and "`client-get`" not in section
