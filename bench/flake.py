@@ -84,8 +84,10 @@ def main() -> None:
         lines.append(f"| {loads} | {seconds:.1f} | {', '.join(changed) if changed else 'none'} |")
     print("\n".join(lines))
     text = RESULTS.read_text() if RESULTS.exists() else ""
-    kept = text.split(HEADING)[0].rstrip("\n")
-    RESULTS.write_text((kept + "\n\n" if kept else "") + "\n".join(lines) + "\n")
+    kept, _, old = text.partition(HEADING)
+    _, heading, after = old.partition("\n## ")  # the sections after this one (fuzz.py's) stay
+    rest = "\n## " + after if heading else ""
+    RESULTS.write_text((kept.rstrip("\n") + "\n\n" if kept.strip() else "") + "\n".join(lines) + "\n" + rest)
 
 
 if __name__ == "__main__":

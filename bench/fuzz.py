@@ -34,9 +34,14 @@ def measure(generator: str, seconds: float, seed: int) -> dict[str, float]:
         argv = [sys.executable, "-m", "portcheck", "fuzz", "--generator", generator, "--budget", str(seconds)]
         argv += ["--seed", str(seed), "--no-replay", "--output-dir", folder]
         before = os.getloadavg()[0]
-        subprocess.run(argv, cwd=ROOT, check=False, capture_output=True, timeout=seconds * 4 + 900)
+        done = subprocess.run(argv, cwd=ROOT, check=False, capture_output=True, timeout=seconds * 4 + 900)
         after = os.getloadavg()[0]
-        data = json.loads((Path(folder) / "fuzz.json").read_text())
+        report = Path(folder) / "fuzz.json"
+        if not report.exists():
+            said = done.stderr.decode(errors="replace").strip().splitlines()[-5:]
+            heading = f"bench/fuzz.py: {generator} wrote no fuzz.json (exit {done.returncode}):"
+            raise SystemExit("\n".join([heading, *said]))
+        data = json.loads(report.read_text())
     steps = data["steps"][generator]
     generating, shrinking = steps["generate_seconds"], steps["shrink_seconds"]
     return {
@@ -79,6 +84,7 @@ def write(lines: list[str]) -> None:
     path = ROOT / "bench" / "results.md"
     text = path.read_text() if path.exists() else ""
     kept, _, old = text.partition(SECTION)
+    old, heading, after = old.partition("\n## ")  # the sections after this one (flake.py's) stay
     measured = {line.split(" | ")[0] for line in lines if line.startswith("| ")}
     earlier = [
         line for line in old.splitlines() if line.startswith("| ") and line.split(" | ")[0] not in measured
@@ -86,8 +92,8 @@ def write(lines: list[str]) -> None:
     rows = [line for line in lines if line.startswith("| ") and not line.startswith(("| generator", "| ---"))]
     head = [line for line in lines if not line.startswith("| ") or line.startswith(("| generator", "| ---"))]
     table = [*head, *sorted(rows + [r for r in earlier if not r.startswith(("| generator", "| ---"))])]
-    kept = kept.rstrip("\n")
-    path.write_text((kept + "\n\n" if kept else "") + "\n".join(table) + "\n")
+    kept, rest = kept.rstrip("\n"), (heading.lstrip("\n") + after if heading else "")
+    path.write_text((kept + "\n\n" if kept else "") + "\n".join(table) + "\n" + ("\n" + rest if rest else ""))
     print("\n".join(table))
 
 

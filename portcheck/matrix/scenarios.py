@@ -138,6 +138,11 @@ def parse_component_source(table: Table, base: Path) -> tuple[Path | None, Path 
     return (path, None, None) if component is not None else (None, path, build)
 
 
+# Linux's MAX_ARG_STRLEN: engines take env as `--env=NAME=value` arguments, and no exec passes a
+# longer one (E2BIG) whichever way it travels.
+ONE_ARGUMENT_BYTES = 128 * 1024 - 1
+
+
 def parse_env(table: Table) -> tuple[tuple[str, str], ...]:
     env = table.get("env", dict, 'a table of strings, such as env = { NAME = "value" }', {})
     for name, value in env.items():
@@ -147,6 +152,13 @@ def parse_env(table: Table) -> tuple[tuple[str, str], ...]:
             table.fail(f"env.{name}", f"expected a string, got {describe(value)}")
         if name == "PORTCHECK_ORIGIN":
             table.fail(f"env.{name}", "is set by portcheck to the origin server's URL")
+        if len(f"--env={name}={value}".encode()) > ONE_ARGUMENT_BYTES:
+            size = len(value.encode())
+            table.fail(
+                f"env.{name}",
+                f"expected at most {ONE_ARGUMENT_BYTES - len(name) - 7} bytes (Linux's "
+                f"limit on one argument or variable), got {size}; put large input in a file or the origin",
+            )
     return tuple(sorted(env.items()))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import runpy
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,19 @@ def test_api_sequences_name_only_ops_the_interpreter_has_and_earlier_slots() -> 
         "incoming-body.stream",
         "drop",
     } <= reached
+
+
+def test_api_sequences_cases_fit_one_environment_variable_and_unpack_to_themselves() -> None:
+    """Twenty-four 64 KiB writes would pass Linux's 128 KiB limit on one variable (E2BIG when
+    `portcheck run` reproduces the case): long strings travel as runs, and the guest expands them."""
+    unpack = runpy.run_path(str(SCENARIOS_DIR / "guests_fuzz" / "unpack.py"))["unpacked"]
+    writes = tuple(("outgoing-body.write", {"slot": 0}, "x" * 65536) for _ in range(24))
+    case = ApiCase((("fields.from-list", [["x-a", "/" + "p" * 5000]]), *writes))
+    packed = json.dumps(case.to_json())
+    assert len(packed) < 4096
+    assert unpack(json.loads(packed)["ops"]) == [list(op) for op in json.loads(json.dumps(case.ops))]
+    for case in drawn("api-sequences", 7, 200):
+        assert unpack(json.loads(json.dumps(case.to_json()))["ops"]) == json.loads(json.dumps(case.ops))
 
 
 def test_user_scenarios_seed_cases_and_values() -> None:

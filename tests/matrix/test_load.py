@@ -108,6 +108,10 @@ def problem(tmp_path: Path, text: str) -> str:
             'scenario "hello".timeout: expected a number above 0 and at most 3600, got 1' + "0" * 29,
         ),
         (
+            ONE_ENGINE + GOOD_SCENARIO + f'env = {{ BIG = "{"b" * 131072}" }}\n',
+            'scenario "hello".env.BIG: expected at most 131061 bytes (Linux\'s limit on one argument',
+        ),
+        (
             ONE_ENGINE + GOOD_SCENARIO + 'timeout = "5"\n',
             "scenario \"hello\".timeout: expected a number, got '5'",
         ),

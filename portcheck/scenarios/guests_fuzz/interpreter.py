@@ -16,6 +16,7 @@ from typing import Any
 
 import ops
 from show import run_cases
+from unpack import unpacked
 from wit_world import exports
 
 
@@ -27,7 +28,7 @@ def shown_arg(value: Any) -> str:
 
 def run_program(case: dict[str, Any]) -> None:
     table = ops.Table()
-    for index, (name, *args) in enumerate(case.get("ops", [])):
+    for index, (name, *args) in enumerate(unpacked(case.get("ops", []))):
         print(f"{index}: {name}({', '.join(shown_arg(arg) for arg in args)}) -> ", end="")
         sys.stdout.flush()
         result = ops.run(table, index, name, args)
