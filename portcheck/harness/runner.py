@@ -29,7 +29,10 @@ BuildOutcome = Path | BuildError
 PrepareOutcome = Path | BuildError | PrepareError
 # Guesses for a task never measured on this machine: a build, a preparation, a run.
 FIRST_GUESS = {"build": 10.0, "prepare": 3.0, "run": 2.0}
-LIVE_PER_SLOT = 4  # tasks alive at once per core: enough to keep cores busy behind idle engines
+# Tasks alive at once per core. The longest cells start first, and most are probes waiting idle
+# on a hung engine: with 4, twelve of them filled every place and the cores sat idle for 8 s of
+# a 50 s run. Each idle engine holds about 75 MB.
+LIVE_PER_SLOT = 8
 
 
 class Prepared:
