@@ -69,19 +69,20 @@ def main() -> None:
     options = parser.parse_args()
     env = dict(os.environ)
     run_under(0, env)  # warm the cache: builds and preparations are not what this measures
-    results = {loads: run_under(loads, env) for loads in options.loads}
-    reference = outcome(results[options.loads[0]][1])
+    # A list, not a dict by load: `--loads 0 0 0 0 4` is five consecutive runs.
+    results = [(loads, *run_under(loads, env)) for loads in options.loads]
+    reference = outcome(results[0][2])
     lines = [
         HEADING,
         "",
         f"`python bench/flake.py` on {os.cpu_count()} cores: the root matrix, warm, beside busy loops.",
         "",
-        "| busy loops | seconds | scenarios whose verdict, cells or differences changed |",
-        "| --- | --- | --- |",
+        "| run | busy loops | seconds | scenarios whose verdict, cells or differences differ from run 1 |",
+        "| --- | --- | --- | --- |",
     ]
-    for loads, (seconds, report) in results.items():
+    for run, (loads, seconds, report) in enumerate(results, 1):
         changed = changes(reference, outcome(report))
-        lines.append(f"| {loads} | {seconds:.1f} | {', '.join(changed) if changed else 'none'} |")
+        lines.append(f"| {run} | {loads} | {seconds:.1f} | {', '.join(changed) if changed else 'none'} |")
     print("\n".join(lines))
     text = RESULTS.read_text() if RESULTS.exists() else ""
     kept, _, old = text.partition(HEADING)

@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from portcheck import engines
-from portcheck.cli.common import DEFAULT_JOBS, JobsOption, guard, provisioned_engines
+from portcheck.cli.common import DEFAULT_JOBS, guard, provisioned_engines
 from portcheck.console import say
 from portcheck.errors import EXIT_DIVERGES, EXIT_INTERRUPTED, EXIT_PORTABLE, InputError
 from portcheck.fuzz import GENERATORS
@@ -135,7 +135,16 @@ def fuzz_command(
     replay: Annotated[
         bool, typer.Option("--replay/--no-replay", help="Replay the cases earlier runs saved (default: yes).")
     ] = True,
-    jobs: JobsOption = DEFAULT_JOBS,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Generated cases run at once, each on its own engine processes; and engine runs at once "
+            "while verifying.",
+        ),
+    ] = DEFAULT_JOBS,
 ) -> None:
     """Generate inputs, run each on every engine, bucket the differences, minimize each into a scenario."""
     with guard():

@@ -10,9 +10,11 @@ runs on every engine at once; every signature it shows is counted in its bucket.
 from __future__ import annotations
 
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from queue import Queue
 from typing import Any
 
 from hypothesis.database import ExampleDatabase
@@ -59,8 +61,10 @@ class Campaign:
         database: ExampleDatabase | None,
         progress: Callable[[Tally], None],
         runner: Callable[[Target, str, Options], CaseRunner] = CaseRunner,
+        lanes: int = 1,
     ) -> None:
         self.runner = runner  # what runs a case on the engines (tests give recorded observations)
+        self.lanes = max(1, lanes)  # generated cases running at once, each on its own sessions
         self.buckets, self.budget, self.seed = buckets, budget, seed
         self.baseline, self.options, self.database = baseline, options, database
         self.progress = progress
@@ -75,6 +79,7 @@ class Campaign:
         self.budget.start_phase()
         self.tally.generator = target.generator.name
         runner = self.runner(target, self.baseline, self.options)
+        self.extra_starts: Counter[str] = Counter()  # engine starts of the other lanes
         steps = self.tally.steps[target.generator.name] = {"cases": 0}
         before = self.tally.cases
         try:
@@ -90,7 +95,8 @@ class Campaign:
                 steps["cases"] = self.tally.cases - before
             self.save(target)
         finally:
-            steps["starts"] = runner.pool.starts()
+            starts = runner.pool.starts()
+            steps["starts"] = {engine: count + self.extra_starts[engine] for engine, count in starts.items()}
             runner.close()
 
     def record(self, target: Target, runner: CaseRunner, case: Any, drawn: Any, source: str) -> list[Bucket]:
@@ -135,12 +141,24 @@ class Campaign:
                 bucket.minimized = bucket.signature == signature.decode()
 
     def generate(self, target: Target, runner: CaseRunner) -> None:
-        """Generated cases until the budget says stop, one step ahead: while a case runs on the
-        engines, Hypothesis draws the next (what a case shows never feeds back into drawing)."""
+        """Generated cases until the budget says stop, `lanes` at once: while cases run on the
+        engines (each lane its own sessions), Hypothesis draws the next; results are counted in
+        the order the cases were drawn (what a case shows never feeds back into drawing)."""
         opened: list[Bucket] = []
         generated = 0
-        pending: tuple[Future[Any], search.Drawn[Any], int] | None = None
+        pending: deque[tuple[Future[Any], search.Drawn[Any], int]] = deque()
+        free: Queue[CaseRunner] = Queue()
+        extra = [self.runner(target, self.baseline, self.options) for _ in range(self.lanes - 1)]
+        for lane in (runner, *extra):
+            free.put(lane)
         self.say("generating")
+
+        def on_a_free_lane(value: Any) -> Any:
+            lane = free.get()
+            try:
+                return lane.run(value)
+            finally:
+                free.put(lane)
 
         def settle(future: Future[Any], drawn: search.Drawn[Any], number: int) -> None:
             self.tally.runs += 1
@@ -151,23 +169,27 @@ class Campaign:
             self.tally.buckets = len(self.buckets.found)
 
         def one(drawn: search.Drawn[Any]) -> bool:
-            nonlocal generated, pending
+            nonlocal generated
             self.budget.buckets = len(self.buckets.found)
             if not self.budget.generating(generated):
                 return False
             generated += 1
             self.tally.cases += 1
-            future = dispatcher.submit(runner.run, drawn.value)
-            if pending is not None:
-                settle(*pending)
-            pending = (future, drawn, self.tally.cases)
+            pending.append((dispatcher.submit(on_a_free_lane, drawn.value), drawn, self.tally.cases))
+            if len(pending) > self.lanes:
+                settle(*pending.popleft())
             self.say("generating")
             return True
 
-        with ThreadPoolExecutor(max_workers=1) as dispatcher:
-            search.generate(target.generator.strategy(), self.seed, one)
-            if pending is not None:
-                settle(*pending)
+        try:
+            with ThreadPoolExecutor(max_workers=self.lanes) as dispatcher:
+                search.generate(target.generator.strategy(), self.seed, one)
+                while pending:
+                    settle(*pending.popleft())
+        finally:
+            for lane in extra:
+                self.extra_starts.update(lane.pool.starts())
+                lane.close()
 
     def shrink(self, target: Target, runner: CaseRunner) -> None:
         strategy = target.generator.strategy()

@@ -72,7 +72,14 @@ def fuzz(
     budget = Budget(plan.budget, plan.cases, len(plan.generators))
     options = Options(strict_headers=plan.strict_headers)
     campaign = Campaign(
-        buckets, budget, plan.seed, plan.baseline, options, database() if plan.replay else None, progress
+        buckets,
+        budget,
+        plan.seed,
+        plan.baseline,
+        options,
+        database() if plan.replay else None,
+        progress,
+        lanes=plan.jobs,
     )
     interrupted = False
     try:

@@ -87,7 +87,11 @@ def test_a_moved_handle_is_dead_on_both(root_report: Root) -> None:
     jco = cell(root_report, name, "jco")  # no handle check: the shim reads a freed slot
     assert jco["error_class"] == "crash" and "Cannot read private member #outputStream" in jco["error"]
     for engine in ENGINES:
-        assert stdout(root_report, name, engine).endswith("outgoing-body.write with the handle finish took\n")
+        said = stdout(root_report, name, engine)
+        assert said.endswith(
+            "the response\n  -> ok: status 200\noutgoing-body.write with the handle finish took\n"
+        )
+        assert len(seen(root_report, name, engine)["origin_requests"]) == 1  # answered before the trap
         assert cell(root_report, name, engine)["expected"] == "pass"
 
 

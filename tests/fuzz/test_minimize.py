@@ -61,11 +61,13 @@ class Recorded:
         pass
 
 
-def campaign(buckets: Buckets, database: Any = None, cases: int = 1000) -> tuple[Campaign, Target]:
+def campaign(
+    buckets: Buckets, database: Any = None, cases: int = 1000, lanes: int = 1
+) -> tuple[Campaign, Target]:
     generator = GENERATORS["client-messages"]()
     target = Target(generator, Path("guest.wasm"), "builtin:guests_fuzz/client.py", "python", {}, {})
     budget = Budget(None, cases, 1)
-    found = Campaign(buckets, budget, 11, "base", Options(), database, lambda _tally: None, Recorded)
+    found = Campaign(buckets, budget, 11, "base", Options(), database, lambda _tally: None, Recorded, lanes)
     return found, target
 
 
@@ -104,3 +106,17 @@ def test_a_minimized_case_is_saved_and_replayed_first() -> None:
     bucket = again.found[JOINED]
     assert bucket.source == "replayed" and bucket.minimized
     assert [name.lower() for name, _ in bucket.example.message.headers] == ["set-cookie", "set-cookie"]
+
+
+def test_cases_run_side_by_side_are_counted_as_if_one_at_a_time() -> None:
+    """Lanes change how fast cases run, never what a run finds: the same buckets, first seen in
+    the same case, with the same counts."""
+
+    def found(lanes: int) -> list[tuple[str, int, int, str]]:
+        buckets = Buckets()
+        run, target = campaign(buckets, cases=300, lanes=lanes)
+        run.run(target)
+        assert run.tally.cases == 300
+        return [(b.signature, b.first_case, b.count, repr(b.example)) for b in buckets.found.values()]
+
+    assert found(3) == found(1) != []
