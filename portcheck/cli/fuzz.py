@@ -156,7 +156,11 @@ def fuzz_command(
             raise InputError("--kind", kind, "goes with --component")
         if component is not None:
             kind = component_kind(component, kind)
-        matrix = load_matrix(matrix_path) if matrix_path else default_matrix(engine_names or [])
+        matrix = (
+            load_matrix(matrix_path, scenarios_needed=False)
+            if matrix_path
+            else default_matrix(engine_names or [])
+        )
         if matrix_path:
             matrix = select(matrix, [], engine_names or [])
         known = from_matrix(matrix.known) + (read_known(known_file) if known_file else [])

@@ -23,11 +23,12 @@ MATRIX_KEYS = ("engines", "baseline", "builtins", "strict_headers", "timeout")
 KNOWN_KEYS = ("scenario", "engine", "field", "reason", "link")
 
 
-def load_matrix(path: Path) -> Matrix:
-    return parse_matrix(read_toml(path), path)
+def load_matrix(path: Path, scenarios_needed: bool = True) -> Matrix:
+    """`scenarios_needed`: False for `portcheck fuzz`, whose matrix may give only engines."""
+    return parse_matrix(read_toml(path), path, scenarios_needed)
 
 
-def parse_matrix(data: dict[str, Any], path: Path) -> Matrix:
+def parse_matrix(data: dict[str, Any], path: Path, scenarios_needed: bool = True) -> Matrix:
     """A matrix from its TOML data; `path` names it in messages and anchors its relative paths."""
     top = Table(data, path, "", ("matrix", "scenario", "known", "engines"))
     section = top.get("matrix", dict, "a [matrix] table", None)
@@ -50,7 +51,7 @@ def parse_matrix(data: dict[str, Any], path: Path) -> Matrix:
     check_unique(scenarios, path)
     check_twins(scenarios, path)
     scenarios = [dataclasses.replace(scenario, position=index) for index, scenario in enumerate(scenarios)]
-    if not scenarios:
+    if not scenarios and scenarios_needed:
         top.fail("scenario", 'no scenarios: add [[scenario]] tables or builtins = ["*"] under [matrix]')
     return Matrix(
         path=path,

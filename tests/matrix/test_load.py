@@ -121,6 +121,15 @@ def test_bad_matrix_names_file_and_key(tmp_path: Path, text: str, expected: str)
     assert expected in problem(tmp_path, text)
 
 
+def test_a_fuzz_matrix_may_name_engines_only(tmp_path: Path) -> None:
+    """`portcheck fuzz matrix.toml` takes engines (and [[known]]) from it; its scenarios are only seeds."""
+    path = tmp_path / "fuzz.toml"
+    path.write_text('[matrix]\nengines = ["wasmtime", "fast"]\n[engines.fast]\ntype = "wasmtime"\n')
+    matrix = load_matrix(path, scenarios_needed=False)
+    assert ([e.name for e in matrix.engines], matrix.scenarios) == (["wasmtime", "fast"], ())
+    assert "no scenarios" in problem(tmp_path, path.read_text())
+
+
 def test_good_matrix_loads(tmp_path: Path) -> None:
     matrix = load_matrix(write(tmp_path, '[matrix]\nengines = ["wasmtime", "jco"]\n' + GOOD_SCENARIO))
     assert [engine.name for engine in matrix.engines] == ["wasmtime", "jco"]
