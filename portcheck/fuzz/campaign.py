@@ -10,7 +10,7 @@ runs on every engine at once; every signature it shows is counted in its bucket.
 from __future__ import annotations
 
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -78,26 +78,28 @@ class Campaign:
     def run(self, target: Target) -> None:
         self.budget.start_phase()
         self.tally.generator = target.generator.name
-        runner = self.runner(target, self.baseline, self.options)
-        self.extra_starts: Counter[str] = Counter()  # engine starts of the other lanes
+        # A runner per lane, each with its own sessions (started on first use); only generating uses them all.
+        lanes = [self.runner(target, self.baseline, self.options) for _ in range(self.lanes)]
+        runner = lanes[0]
         steps = self.tally.steps[target.generator.name] = {"cases": 0}
         before = self.tally.cases
         try:
-            for name, step in (
-                ("seeds", self.seed_cases),
-                ("replay", self.replay),
-                ("generate", self.generate),
-                ("shrink", self.shrink),
+            for name, step, given in (
+                ("seeds", self.seed_cases, runner),
+                ("replay", self.replay, runner),
+                ("generate", self.generate, lanes),
+                ("shrink", self.shrink, runner),
             ):
                 started = time.monotonic()
-                step(target, runner)
+                step(target, given)
                 steps[f"{name}_seconds"] = round(time.monotonic() - started, 2)
                 steps["cases"] = self.tally.cases - before
             self.save(target)
         finally:
-            starts = runner.pool.starts()
-            steps["starts"] = {engine: count + self.extra_starts[engine] for engine, count in starts.items()}
-            runner.close()
+            starts = [lane.pool.starts() for lane in lanes]
+            steps["starts"] = {engine: sum(each[engine] for each in starts) for engine in starts[0]}
+            for lane in lanes:
+                lane.close()
 
     def record(self, target: Target, runner: CaseRunner, case: Any, drawn: Any, source: str) -> list[Bucket]:
         elements = runner.run(case)
@@ -140,7 +142,7 @@ class Campaign:
             for bucket in opened:
                 bucket.minimized = bucket.signature == signature.decode()
 
-    def generate(self, target: Target, runner: CaseRunner) -> None:
+    def generate(self, target: Target, lanes: list[CaseRunner]) -> None:
         """Generated cases until the budget says stop, `lanes` at once: while cases run on the
         engines (each lane its own sessions), Hypothesis draws the next; results are counted in
         the order the cases were drawn (what a case shows never feeds back into drawing)."""
@@ -148,8 +150,7 @@ class Campaign:
         generated = 0
         pending: deque[tuple[Future[Any], search.Drawn[Any], int]] = deque()
         free: Queue[CaseRunner] = Queue()
-        extra = [self.runner(target, self.baseline, self.options) for _ in range(self.lanes - 1)]
-        for lane in (runner, *extra):
+        for lane in lanes:
             free.put(lane)
         self.say("generating")
 
@@ -176,20 +177,15 @@ class Campaign:
             generated += 1
             self.tally.cases += 1
             pending.append((dispatcher.submit(on_a_free_lane, drawn.value), drawn, self.tally.cases))
-            if len(pending) > self.lanes:
+            if len(pending) > len(lanes):
                 settle(*pending.popleft())
             self.say("generating")
             return True
 
-        try:
-            with ThreadPoolExecutor(max_workers=self.lanes) as dispatcher:
-                search.generate(target.generator.strategy(), self.seed, one)
-                while pending:
-                    settle(*pending.popleft())
-        finally:
-            for lane in extra:
-                self.extra_starts.update(lane.pool.starts())
-                lane.close()
+        with ThreadPoolExecutor(max_workers=len(lanes)) as dispatcher:
+            search.generate(target.generator.strategy(), self.seed, one)
+            while pending:
+                settle(*pending.popleft())
 
     def shrink(self, target: Target, runner: CaseRunner) -> None:
         strategy = target.generator.strategy()

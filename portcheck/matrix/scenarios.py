@@ -152,12 +152,12 @@ def parse_env(table: Table) -> tuple[tuple[str, str], ...]:
             table.fail(f"env.{name}", f"expected a string, got {describe(value)}")
         if name == "PORTCHECK_ORIGIN":
             table.fail(f"env.{name}", "is set by portcheck to the origin server's URL")
-        if len(f"--env={name}={value}".encode()) > ONE_ARGUMENT_BYTES:
-            size = len(value.encode())
+        room = ONE_ARGUMENT_BYTES - len(f"--env={name}=".encode())
+        if (size := len(value.encode())) > room:
             table.fail(
                 f"env.{name}",
-                f"expected at most {ONE_ARGUMENT_BYTES - len(name) - 7} bytes (Linux's "
-                f"limit on one argument or variable), got {size}; put large input in a file or the origin",
+                f"expected at most {room} bytes (Linux's limit on one argument or variable), "
+                f"got {size}; put large input in a file or the origin",
             )
     return tuple(sorted(env.items()))
 
