@@ -79,6 +79,10 @@ def test_children_alive_wasmtime_traps_jco_goes_on(root_report: Root) -> None:
     assert hung["error_class"] == "timeout"  # the request of a dropped body never ends on jco
     after_finish = stdout(root_report, "client-resources-outgoing-body-finish-with-stream", "jco")
     assert "write 'def' after finish\n  -> error: stream-error.closed\n" in after_finish
+    # handed over after finish, so wasmtime's trap comes before any byte is sent (no race)
+    finished = "client-resources-outgoing-body-finish-with-stream"
+    assert seen(root_report, finished, "wasmtime")["origin_requests"] == []
+    assert [r["body"] for r in seen(root_report, finished, "jco")["origin_requests"]] == [{"text": "abc"}]
 
 
 def test_a_moved_handle_is_dead_on_both(root_report: Root) -> None:
