@@ -28,6 +28,9 @@ from portcheck.fuzz.targets import Target
 from portcheck.judge.diff import Options
 
 STRATEGY_VERSION = "2"  # change when a strategy changes what a choice sequence means
+# Cases drawn ahead per lane. Counting waits for cases in drawing order, so a case that hangs
+# until its 5 s timeout holds the count up: the other lanes go on only as far as this allows.
+WINDOW = 64
 
 
 @dataclass
@@ -177,13 +180,19 @@ class Campaign:
             generated += 1
             self.tally.cases += 1
             pending.append((dispatcher.submit(on_a_free_lane, drawn.value), drawn, self.tally.cases))
-            if len(pending) > len(lanes):
+            if len(pending) > WINDOW * len(lanes):
                 settle(*pending.popleft())
             self.say("generating")
             return True
 
         with ThreadPoolExecutor(max_workers=len(lanes)) as dispatcher:
             search.generate(target.generator.strategy(), self.seed, one)
+            if self.budget.cases is None or generated < self.budget.cases:
+                # Out of time: the cases not yet begun are dropped. Lanes begin cases in drawing
+                # order, so those counted are still the first ones drawn.
+                begun = [item for item in pending if not item[0].cancel()]
+                self.tally.cases -= len(pending) - len(begun)
+                pending = deque(begun)
             while pending:
                 settle(*pending.popleft())
 

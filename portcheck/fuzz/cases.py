@@ -17,7 +17,11 @@ from portcheck.model.observation import Observation
 from portcheck.model.scenario import Origin, Scenario
 
 SEEN_LIMIT = 20000  # cases remembered, so that a repeated one is not run again
-CASE_TIMEOUT = 5.0  # seconds one case may take on one engine (a stall ends in the guest's 0.4 s)
+# Seconds one case may take on one engine. The slowest that end by themselves take 0.6 s (the
+# guests' own waits are 0.5 s at most); cases that hang (a body that never ends) are common, and
+# every second of a hang is a lane standing still. Over jco serve's 5 s keep-alive, a response
+# read until close would end by a race between the two.
+CASE_TIMEOUT = 3.0
 
 
 def judged(kind: str, observations: dict[str, Observation], baseline: str, options: Options) -> Any:

@@ -6,8 +6,10 @@ lines with a comma, as jco does, and the baseline keeps them apart.
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from hypothesis.database import InMemoryExampleDatabase
 
@@ -120,3 +122,37 @@ def test_cases_run_side_by_side_are_counted_as_if_one_at_a_time() -> None:
         return [(b.signature, b.first_case, b.count, repr(b.example)) for b in buckets.found.values()]
 
     assert found(3) == found(1) != []
+
+
+class OneHangs(Recorded):
+    """The third case drawn hangs (as a body that never ends does, until the case timeout); the
+    others take no time. Keeps the order in which cases finished."""
+
+    finished: ClassVar[list[int]] = []
+    drawn = 0
+
+    def run(self, case: Any) -> Any:
+        with HANGING:
+            OneHangs.drawn += 1
+            number = OneHangs.drawn
+        if number == 3:
+            time.sleep(0.5)
+        OneHangs.finished.append(number)
+        return super().run(case)
+
+
+HANGING = threading.Lock()
+
+
+def test_a_hanging_case_leaves_the_other_lane_going_and_the_count_a_prefix() -> None:
+    OneHangs.finished, OneHangs.drawn = [], 0
+    generator = GENERATORS["client-messages"]()
+    target = Target(generator, Path("guest.wasm"), "builtin:guests_fuzz/client.py", "python", {}, {})
+    budget = Budget(3.0, None, 1)  # out of time while many cases are drawn ahead, not begun
+    run = Campaign(Buckets(), budget, 11, "base", Options(), None, lambda _tally: None, OneHangs, 2)
+    run.run(target)
+    before_the_hang_ended = OneHangs.finished[: OneHangs.finished.index(3)]
+    assert len(before_the_hang_ended) > 20  # the other lane went on while the third case hung
+    generated = run.tally.steps["client-messages"]["cases"]
+    assert sorted(OneHangs.finished)[:generated] == list(range(1, generated + 1))
+    assert 0 < generated <= len(OneHangs.finished)  # counted: the cases begun, the first drawn

@@ -27,14 +27,16 @@ def shown_arg(value: Any) -> str:
 
 
 def run_program(case: dict[str, Any]) -> None:
+    # One write per op: an op's result goes out with the next op's announcement. Each write is a
+    # host call (on jco, through its JavaScript host, about 0.4 ms), and the announcement must be
+    # out before its op runs, or a trap would lose it.
     table = ops.Table()
+    done = ""
     for index, (name, *args) in enumerate(unpacked(case.get("ops", []))):
-        print(f"{index}: {name}({', '.join(shown_arg(arg) for arg in args)}) -> ", end="")
+        sys.stdout.write(f"{done}{index}: {name}({', '.join(shown_arg(arg) for arg in args)}) -> ")
         sys.stdout.flush()
-        result = ops.run(table, index, name, args)
-        print(result)
-        sys.stdout.flush()
-    print("cleanup -> ", end="")
+        done = f"{ops.run(table, index, name, args)}\n"
+    sys.stdout.write(f"{done}cleanup -> ")
     sys.stdout.flush()
     table.clean_up()
     print("ok")
