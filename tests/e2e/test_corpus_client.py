@@ -25,6 +25,7 @@ CORPUS = (
     "client-errors-close-mid-body",
     "client-errors-connect-timeout",
     "client-errors-first-byte-timeout",
+    "client-errors-timeout-defaults",
     "client-bodies-large",
     "client-bodies-no-content-statuses",
     "client-bodies-response-trailers",
@@ -209,6 +210,20 @@ def test_timeouts(report: dict[str, Any]) -> None:
     cell = scenario(report, first_byte)["cells"]["jco"]  # jco accepts the option and ignores it
     assert (cell["verdict"], cell["error_class"]) == ("error", "timeout")
     assert stdout(report, first_byte, "jco") == "set-first-byte-timeout: ok\nread back: 300000000\n"
+
+
+def test_timeout_defaults(report: dict[str, Any]) -> None:
+    defaults = {"wasmtime": "None", "jco": "600000000000"}  # jco: 600 s for each of the three
+    for engine, default in defaults.items():
+        lines = stdout(report, "client-errors-timeout-defaults", engine).splitlines()
+        assert lines[:3] == [
+            f"{name}-timeout of a new request-options: {default}"
+            for name in ("connect", "first-byte", "between-bytes")
+        ]
+        assert lines[3:] == [
+            f"set-{name}-timeout: ok, read back 300000000"
+            for name in ("connect", "first-byte", "between-bytes")
+        ] + ["status: 200"]
 
 
 # bodies and framing

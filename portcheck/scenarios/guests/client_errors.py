@@ -131,3 +131,23 @@ def connect_timeout() -> None:
         print(f"error-code: {error_code(error.value)}")
         return
     print(f"unexpected response: {response.status()}")
+
+
+_TIMEOUTS = ("connect_timeout", "first_byte_timeout", "between_bytes_timeout")
+
+
+def timeout_defaults() -> None:
+    """A new request-options' three timeouts read before any is set, then each set to 300 ms and
+    read back, then a request sent with them (found by portcheck fuzz: the defaults differ)."""
+    options = types.RequestOptions()
+    for setting in _TIMEOUTS:
+        print(f"{setting.replace('_', '-')} of a new request-options: {getattr(options, setting)()}")
+    for setting in _TIMEOUTS:
+        try:
+            getattr(options, f"set_{setting}")(_SHORT)
+        except Err:
+            print(f"set-{setting.replace('_', '-')}: unsupported")
+            continue
+        print(f"set-{setting.replace('_', '-')}: ok, read back {getattr(options, setting)()}")
+    response = _send_with(options, "/")
+    print(f"status: {response.status()}")
