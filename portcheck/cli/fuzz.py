@@ -19,6 +19,7 @@ from portcheck.cli.common import DEFAULT_JOBS, guard, provisioned_engines
 from portcheck.console import say
 from portcheck.errors import EXIT_DIVERGES, EXIT_INTERRUPTED, EXIT_PORTABLE, InputError
 from portcheck.fuzz import GENERATORS
+from portcheck.fuzz.buckets import MAX_BUCKETS
 from portcheck.fuzz.campaign import Tally
 from portcheck.fuzz.known import from_matrix, read_known
 from portcheck.fuzz.run import Plan, fuzz
@@ -203,4 +204,9 @@ def summary(outcome, plan: Plan) -> None:  # type: ignore[no-untyped-def]
     )
     for bucket in outcome.buckets.found.values():
         print(f"{bucket.verified:26} {bucket.count:6}  {bucket.signature}")
+    for generator, past in outcome.buckets.dropped.items():
+        say(
+            f"{generator}: {len(past)} more signature(s) past its {MAX_BUCKETS} buckets, counted in "
+            "fuzz.json's dropped, not kept: a [[known]] entry for a class above leaves room for others"
+        )
     say(f"wrote {plan.output}/fuzz.json, found.toml, found.md")

@@ -283,6 +283,7 @@ class ApiSequences(Generator):
     kind = "client"
     summary = "generated sequences of wasi:http calls (build, clone, mutate, bodies, streams, futures, drops)"
     guests: ClassVar[dict[str, str | None]] = {"python": "guests_fuzz/interpreter.py", "javascript": None}
+    sorted_requests = True  # a sequence may hand over several requests before it waits for one
 
     @functools.cached_property
     def cases(self) -> st.SearchStrategy[ApiCase]:
@@ -301,7 +302,7 @@ class ApiSequences(Generator):
         response = {"raw": RESPONSES[case.response].decode("latin-1"), "action": "respond-close"}
         return {
             "env": {"PORTCHECK_FUZZ_CASE": json.dumps(case.to_json())},
-            "origin": {"response": [response]},
+            "origin": {"response": [response], "sorted_requests": True},
         }
 
     def describe(self, case: ApiCase) -> list[str]:

@@ -11,7 +11,9 @@ from portcheck.fuzz.known import KnownClass, known_reason
 from portcheck.fuzz.search import Drawn
 from portcheck.fuzz.signature import Element
 
-MAX_BUCKETS = 60  # more are counted, not kept: a run that finds that many has a systematic cause
+# Per generator: more are counted, not kept (a generator that finds that many has a systematic
+# cause). Per generator, so that one finding much does not leave the next none to keep.
+MAX_BUCKETS = 40
 
 
 def bucket_name(generator: str, signature: str) -> str:
@@ -52,7 +54,7 @@ class Buckets:
     known: list[KnownClass] = field(default_factory=list)
     found: dict[str, Bucket] = field(default_factory=dict)
     accepted: dict[tuple[str, str], KnownBucket] = field(default_factory=dict)
-    dropped: int = 0  # new signatures past MAX_BUCKETS
+    dropped: dict[str, dict[str, int]] = field(default_factory=dict)  # generator -> signature -> cases
 
     def new_signatures(
         self, generator: str, elements: dict[str, list[Element]]
@@ -87,8 +89,9 @@ class Buckets:
         for signature, where in self.new_signatures(generator, elements).items():
             bucket = self.found.get(signature)
             if bucket is None:
-                if len(self.found) >= MAX_BUCKETS:
-                    self.dropped += 1
+                if len(self.of(generator)) >= MAX_BUCKETS:
+                    past = self.dropped.setdefault(generator, {})
+                    past[signature] = past.get(signature, 0) + (source != "shrinking")
                     continue
                 bucket = self.found[signature] = Bucket(signature, generator, case, drawn, number, source)
                 opened.append(bucket)

@@ -164,10 +164,19 @@ class Campaign:
             finally:
                 free.put(lane)
 
+        failed: list[BaseException] = []  # a case that raised: raised again once generation stops
+
         def settle(future: Future[Any], drawn: search.Drawn[Any], number: int) -> None:
             self.tally.runs += 1
+            try:
+                elements = future.result()
+            except Exception as error:
+                # Raised inside the run, it would be pinned on the case being drawn (a later one)
+                # and end as Hypothesis's FlakyFailure, naming the wrong case.
+                failed.append(error)
+                return
             found = self.buckets.record(
-                target.generator.name, future.result(), drawn.value, drawn, number, "generated"
+                target.generator.name, elements, drawn.value, drawn, number, "generated"
             )
             opened.extend(found)
             self.tally.buckets = len(self.buckets.found)
@@ -175,7 +184,7 @@ class Campaign:
         def one(drawn: search.Drawn[Any]) -> bool:
             nonlocal generated
             self.budget.buckets = len(self.buckets.found)
-            if not self.budget.generating(generated):
+            if failed or not self.budget.generating(generated):
                 return False
             generated += 1
             self.tally.cases += 1
@@ -195,6 +204,8 @@ class Campaign:
                 pending = deque(begun)
             while pending:
                 settle(*pending.popleft())
+        if failed:
+            raise failed[0]
 
     def shrink(self, target: Target, runner: CaseRunner) -> None:
         strategy = target.generator.strategy()

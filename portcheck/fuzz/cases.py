@@ -13,7 +13,7 @@ from portcheck.harness.pool import EnginePool
 from portcheck.judge.diff import Options
 from portcheck.judge.normalize import with_placeholders
 from portcheck.judge.verdict import judge_scenario
-from portcheck.model.observation import Observation
+from portcheck.model.observation import Observation, sorted_requests
 from portcheck.model.scenario import Origin, Scenario
 
 SEEN_LIMIT = 20000  # cases remembered, so that a repeated one is not run again
@@ -65,8 +65,13 @@ class CaseRunner:
             return self.pool.scenario(self.scenario(case))
         given = generator.session_input(case)
         if isinstance(given, ClientInput):
-            return self.pool.client(given.instruction, given.responses)
-        return self.pool.server(given)
+            observations = self.pool.client(given.instruction, given.responses)
+        else:
+            observations = self.pool.server(given)
+        if generator.sorted_requests:
+            for observation in observations.values():
+                observation.origin_requests = sorted_requests(observation.origin_requests)
+        return observations
 
     def scenario(self, case: Any) -> Scenario:
         """A user's client runs one case per process: the case as a scenario of its component."""

@@ -42,6 +42,9 @@ class Generator(ABC):
     # Guests that answer one request per component instance (StarlingMonkey's fetch event): each
     # case gets a server of its own, on every engine.
     single_request: ClassVar[frozenset[str]] = frozenset()
+    # The origin's requests are compared sorted (a case may send several at once, and which
+    # arrives first is a race); its found.toml scenarios say `sorted_requests` too.
+    sorted_requests: ClassVar[bool] = False
 
     def __init__(self, seeds: Seeds | None = None, generic: bool = True) -> None:
         self.seeds = seeds or Seeds()

@@ -38,7 +38,7 @@ class Record:
 def literal(text: str) -> Any:
     try:
         return ast.literal_eval(text)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
+    except Exception:  # a line the engine mangled (TypeError for `{[]: 1}`, say): kept as text
         return text
 
 

@@ -17,7 +17,7 @@ from typing import Protocol
 from portcheck.harness import driver, processes, procfs
 from portcheck.harness.origin import HOST, OriginServer
 from portcheck.harness.processes import Invocation
-from portcheck.model.observation import Exchange, Failure, Observation
+from portcheck.model.observation import Exchange, Failure, Observation, sorted_requests
 from portcheck.model.scenario import Scenario, ScriptedRequest
 
 ALIVE_GRACE = 2.0  # after a failed exchange, how long a dying server gets to exit
@@ -51,7 +51,9 @@ def execute(scenario: Scenario, engine: Runnable) -> Observation:
         else:
             observation = run_server(scenario, engine, env, origin)
         if origin is not None:
-            observation.origin_requests = origin.recorded()
+            recorded = origin.recorded()
+            in_any_order = scenario.origin is not None and scenario.origin.sorted_requests
+            observation.origin_requests = sorted_requests(recorded) if in_any_order else recorded
             # Each run has its own origin port: the judge replaces these to compare runs.
             observation.endpoints[:0] = [(ORIGIN, origin.url), (ORIGIN_AUTHORITY, origin.authority)]
     observation.seconds = time.monotonic() - started

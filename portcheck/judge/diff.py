@@ -15,9 +15,16 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
-from portcheck.judge.normalize import TRANSPORT_HEADERS, body_text, by_name, masked
+from portcheck.judge.normalize import body_text, by_name, masked
 from portcheck.model import fields
-from portcheck.model.observation import Exchange, Header, Observation, RecordedRequest, printable
+from portcheck.model.observation import (
+    TRANSPORT_HEADERS,
+    Exchange,
+    Header,
+    Observation,
+    RecordedRequest,
+    printable,
+)
 from portcheck.model.report import Difference
 from portcheck.model.scenario import Normalize
 

@@ -14,9 +14,8 @@ import copy
 import re
 from collections.abc import Iterable
 
-from portcheck.model.observation import Header, Observation
+from portcheck.model.observation import TRANSPORT_HEADERS, Header, Observation
 
-TRANSPORT_HEADERS = frozenset({"date", "connection", "keep-alive", "transfer-encoding", "server"})
 MASK = "<masked>"
 
 

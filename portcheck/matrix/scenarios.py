@@ -47,7 +47,7 @@ SCENARIO_KEYS = (
     "twin",
 )
 REQUEST_KEYS = ("method", "path", "headers", "body", "body_file", "header_encoding", "host", "handshake")
-ORIGIN_KEYS = ("response", "refuse", "blackhole", "host")
+ORIGIN_KEYS = ("response", "refuse", "blackhole", "host", "sorted_requests")
 RESPONSE_KEYS = ("status", "headers", "body", "body_file", "trailers", "header_encoding", "action", "raw")
 # What a raw response can be combined with, and what it replaces.
 RAW_ACTIONS = ("respond", "respond-close", "respond-reset", "respond-stall", "handshake")
@@ -179,7 +179,13 @@ def parse_origin(table: Table) -> Origin | None:
         origin.fail("response", "an origin that refuses or swallows connections cannot also have responses")
     if not (refuse or blackhole or responses):
         origin.fail("response", "expected at least one [[scenario.origin.response]] (or refuse = true)")
-    return Origin(responses=tuple(responses), refuse=refuse, blackhole=blackhole, host=host)
+    return Origin(
+        responses=tuple(responses),
+        refuse=refuse,
+        blackhole=blackhole,
+        host=host,
+        sorted_requests=origin.flag("sorted_requests"),
+    )
 
 
 def check_handshakes(table: Table, requests: tuple[ScriptedRequest, ...], origin: Origin | None) -> None:

@@ -15,6 +15,9 @@ from typing import Any, Literal, NamedTuple
 
 Header = tuple[str, str]
 Framing = Literal["content-length", "chunked", "close", "none"]
+# Headers engines add themselves, about the connection rather than the message: set aside (as
+# notes) when observations are compared.
+TRANSPORT_HEADERS = frozenset({"date", "connection", "keep-alive", "transfer-encoding", "server"})
 # What stopped an engine from producing a result: the class of an `error` cell.
 # "options": the engine refused the options it was started with (a flag it does not know, a bad value).
 FailureClass = Literal["build", "options", "compile", "instantiate", "trap", "timeout", "crash"]
@@ -73,6 +76,20 @@ def map_values(headers: list[Header], change: Callable[[str], str]) -> list[Head
 
 def map_bytes(data: bytes, change: Callable[[str], str]) -> bytes:
     return encode_header(change(decode_header(data)))
+
+
+def sorted_requests(requests: list[RecordedRequest]) -> list[RecordedRequest]:
+    """Requests in an order of what the judge compares alone: the same requests sort the same on
+    every engine, whatever the case of their names or the transport headers each engine adds."""
+
+    def compared(fields: list[Header]) -> list[Header]:
+        return sorted(
+            (name.lower(), value) for name, value in fields if name.lower() not in TRANSPORT_HEADERS
+        )
+
+    return sorted(
+        requests, key=lambda r: (r.method, r.target, r.body, compared(r.headers), compared(r.trailers))
+    )
 
 
 @dataclass

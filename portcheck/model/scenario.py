@@ -91,6 +91,9 @@ class Origin:
     refuse: bool = False  # hand out a local port that refuses connections instead
     blackhole: bool = False  # a port that never completes a connection (for connect timeouts)
     host: str = "127.0.0.1"  # or "::1", to serve on IPv6 loopback
+    # Record the requests sorted, not in arrival order: for a component that sends several at
+    # once, which arrives first is a race, not a behaviour of the engine.
+    sorted_requests: bool = False
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Origin:

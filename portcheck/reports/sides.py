@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import textwrap
 
 from tabulate import tabulate
 
@@ -25,6 +26,14 @@ def column_width(engines: int) -> int:
     return max(20, (terminal - 40) // max(engines, 1))
 
 
+def wrapped(text: str, width: int) -> str:
+    """A cell cut into lines of at most `width`, blank lines dropped. Done here rather than by
+    tabulate's maxcolwidths, which raises on a cell of whitespace alone (tabulate 0.10.0: its
+    number guess is handed the wrong argument)."""
+    lines = (textwrap.wrap(line, width, replace_whitespace=False) for line in text.splitlines())
+    return "\n".join(part for parts in lines for part in parts if part.strip())
+
+
 def side_by_side(report: Report, result: ScenarioResult, raw: bool = False) -> str:
     engines = list(result.observations)
     versions = {engine.name: engine.version for engine in report.engines}
@@ -33,16 +42,20 @@ def side_by_side(report: Report, result: ScenarioResult, raw: bool = False) -> s
         "field",
         *(f"{name}\n{versions.get(name, '')}\n{cell_label(result.cells[name])}" for name in engines),
     ]
+    width = column_width(len(engines))
     table = [
-        [DIFFERS if differing(field, result) else SAME, field, *(values[name] for name in engines)]
+        [
+            DIFFERS if differing(field, result) else SAME,
+            wrapped(field, 40),
+            *(wrapped(values[name], width) for name in engines),
+        ]
         for field, values in rows(as_compared(result))
     ]
-    width = column_width(len(engines))
     lines = [
         f"{result.name} ({result.kind}, {result.verdict})",
         *([result.description.strip()] if result.description.strip() else []),
         "",
-        tabulate(table, headers=headers, tablefmt="simple", maxcolwidths=[1, 40, *[width] * len(engines)]),
+        tabulate(table, headers=headers, tablefmt="simple"),
         "",
         f"{DIFFERS} marks a field that differs from the baseline ({report.baseline})",
     ]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pytest
 from hypothesis.database import InMemoryExampleDatabase
 
 from portcheck.fuzz import GENERATORS
@@ -156,3 +157,26 @@ def test_a_hanging_case_leaves_the_other_lane_going_and_the_count_a_prefix() -> 
     generated = run.tally.steps["client-messages"]["cases"]
     assert sorted(OneHangs.finished)[:generated] == list(range(1, generated + 1))
     assert 0 < generated <= len(OneHangs.finished)  # counted: the cases begun, the first drawn
+
+
+class TenthRaises(Recorded):
+    """A case run that raises, as a harness bug would, on the tenth case."""
+
+    calls = 0
+
+    def run(self, case: Any) -> Any:
+        TenthRaises.calls += 1
+        if TenthRaises.calls == 10:
+            raise RuntimeError("the harness failed on case 10")
+        return super().run(case)
+
+
+def test_a_case_that_raises_ends_the_run_with_its_own_error() -> None:
+    # Raised inside Hypothesis's run, where a later case was being drawn, it used to end as a
+    # FlakyFailure naming that later case.
+    TenthRaises.calls = 0
+    generator = GENERATORS["client-messages"]()
+    target = Target(generator, Path("guest.wasm"), "builtin:guests_fuzz/client.py", "python", {}, {})
+    run = Campaign(Buckets(), Budget(None, 500, 1), 11, "base", Options(), None, lambda _t: None, TenthRaises)
+    with pytest.raises(RuntimeError, match="failed on case 10"):
+        run.run(target)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from portcheck.fuzz import GENERATORS
+from portcheck.fuzz.buckets import MAX_BUCKETS, Buckets
 from portcheck.fuzz.change import lines_change, name_class
+from portcheck.fuzz.signature import Element
 from portcheck.judge.diff import Options, compare
 from portcheck.model.observation import Exchange, Observation
 
@@ -102,3 +104,17 @@ def test_a_sequence_diverges_at_its_first_differing_step() -> None:
     assert signatures(trapped, client(engine), "api-sequences") == [
         "steps[drop fields]: the run ended (trap) vs ok"
     ]
+
+
+def test_one_generator_past_its_bucket_cap_leaves_room_for_the_next() -> None:
+    # A run once kept 59 buckets from the first two generators and one from api-sequences: the
+    # cap was shared, and a generator that finds much filled it for the others.
+    buckets = Buckets()
+    for number in range(MAX_BUCKETS + 5):
+        found = {"jco": [Element(f"stdout: class {number}", "stdout")]}
+        buckets.record("client-messages", found, case=None, drawn=None, number=number, source="generated")
+    opened = buckets.record(
+        "api-sequences", {"jco": [Element("steps[x]: a vs b", "stdout")]}, None, None, 0, "generated"
+    )
+    assert len(buckets.of("client-messages")) == MAX_BUCKETS and len(opened) == 1
+    assert len(buckets.dropped["client-messages"]) == 5 and "api-sequences" not in buckets.dropped

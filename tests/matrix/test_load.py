@@ -279,3 +279,11 @@ def test_requests_read_host_and_handshake(tmp_path: Path) -> None:
 def test_every_builtin_expectation_states_its_level() -> None:
     levels = {expectation.level for scenario in builtin_scenarios() for expectation in scenario.expected}
     assert levels <= {"must", "should", "may"} and "must" in levels and "should" in levels
+
+
+def test_an_origin_may_record_its_requests_sorted(tmp_path: Path) -> None:
+    origin = "[scenario.origin]\nsorted_requests = true\n[[scenario.origin.response]]\nstatus = 200\n"
+    matrix = load_matrix(write(tmp_path, ONE_ENGINE + GOOD_SCENARIO + origin))
+    assert matrix.scenarios[0].origin is not None and matrix.scenarios[0].origin.sorted_requests
+    wrong = origin.replace("true", '"yes"')
+    assert "sorted_requests" in problem(tmp_path, ONE_ENGINE + GOOD_SCENARIO + wrong)

@@ -132,3 +132,13 @@ def test_findings_lists_what_fuzzing_found_only_when_there_is_some() -> None:
     section = text[text.index("## What fuzzing found") :].split("\n## ")[0]
     assert "| scenario | kind | jco against wasmtime | wasmtime-py against wasmtime |" in section
     assert "| `server-cookies` | server |" in section and "`client-get`" not in section
+
+
+def test_side_by_side_shows_a_value_of_whitespace_alone_beside_numbers() -> None:
+    # A fuzz bucket's stdout was a lone newline, in a column with an exit code: tabulate's own
+    # wrapping raised ValueError on it, and found.md was never written.
+    report = sample_report()
+    result = report.scenarios[1]
+    result.observations["wasmtime"].stdout = "\n"
+    text = side_by_side(report, result)
+    assert "exit_code" in text and "origin.requests[0].method" in text
