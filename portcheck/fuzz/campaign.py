@@ -9,7 +9,9 @@ runs on every engine at once; every signature it shows is counted in its bucket.
 
 from __future__ import annotations
 
+import os
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +22,7 @@ from typing import Any
 from hypothesis.database import ExampleDatabase
 
 from portcheck import cache
+from portcheck.console import say
 from portcheck.fuzz import search
 from portcheck.fuzz.buckets import Bucket, Buckets
 from portcheck.fuzz.budget import Budget
@@ -29,8 +32,10 @@ from portcheck.judge.diff import Options
 
 STRATEGY_VERSION = "2"  # change when a strategy changes what a choice sequence means
 # Cases drawn ahead per lane. Counting waits for cases in drawing order, so a case that hangs
-# until its 5 s timeout holds the count up: the other lanes go on only as far as this allows.
+# until its 3 s timeout holds the count up: the other lanes go on only as far as this allows.
 WINDOW = 64
+
+MAX_CASE_FAILURES = 3  # cases whose run raised, left out; one more ends the run with its error
 
 
 @dataclass
@@ -44,6 +49,7 @@ class Tally:
     buckets: int = 0
     # Per generator: seconds spent in each step, cases generated, engine processes started.
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)  # cases whose run raised (a portcheck bug)
 
 
 def database_key(target: Target) -> bytes:
@@ -164,16 +170,19 @@ class Campaign:
             finally:
                 free.put(lane)
 
-        failed: list[BaseException] = []  # a case that raised: raised again once generation stops
+        failed: list[BaseException] = []  # past MAX_CASE_FAILURES: raised once generation stops
 
         def settle(future: Future[Any], drawn: search.Drawn[Any], number: int) -> None:
             self.tally.runs += 1
+            if failed:  # the run is ending with that error: what the rest show is not counted
+                return
             try:
                 elements = future.result()
             except Exception as error:
-                # Raised inside the run, it would be pinned on the case being drawn (a later one)
-                # and end as Hypothesis's FlakyFailure, naming the wrong case.
-                failed.append(error)
+                # Raised here, inside Hypothesis's run, it would be pinned on the case being drawn
+                # (a later one) and end as a FlakyFailure naming the wrong case.
+                if self.case_failed(target, number, error):
+                    failed.append(error)
                 return
             found = self.buckets.record(
                 target.generator.name, elements, drawn.value, drawn, number, "generated"
@@ -206,6 +215,16 @@ class Campaign:
                 settle(*pending.popleft())
         if failed:
             raise failed[0]
+
+    def case_failed(self, target: Target, number: int, error: Exception) -> bool:
+        """Say that a case's run raised, and go on without it; True once too many have: a bug that
+        every case meets ends the run rather than skipping it all."""
+        text = f"case {number} ({target.generator.name}): {type(error).__name__}: {error}"
+        self.tally.failures.append(text)
+        say(f"{text} (a portcheck bug: the case is left out)")
+        if os.environ.get("PORTCHECK_DEBUG"):
+            traceback.print_exception(error)
+        return len(self.tally.failures) > MAX_CASE_FAILURES
 
     def shrink(self, target: Target, runner: CaseRunner) -> None:
         strategy = target.generator.strategy()

@@ -142,6 +142,7 @@ def fuzz_json(
         "cases": tally.cases,
         "runs": tally.runs,
         "steps": tally.steps,
+        "case_failures": tally.failures,
         "engines": [{"name": e.name, "type": e.type, "version": e.version} for e in engines],
         "baseline": baseline,
         "buckets": [bucket_json(bucket, targets[bucket.generator]) for bucket in buckets.found.values()],

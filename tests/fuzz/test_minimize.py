@@ -17,7 +17,7 @@ from hypothesis.database import InMemoryExampleDatabase
 from portcheck.fuzz import GENERATORS
 from portcheck.fuzz.buckets import Buckets
 from portcheck.fuzz.budget import Budget
-from portcheck.fuzz.campaign import Campaign
+from portcheck.fuzz.campaign import MAX_CASE_FAILURES, Campaign
 from portcheck.fuzz.cases import case_elements
 from portcheck.fuzz.client_messages import ClientCase
 from portcheck.fuzz.known import KnownClass
@@ -159,24 +159,39 @@ def test_a_hanging_case_leaves_the_other_lane_going_and_the_count_a_prefix() -> 
     assert 0 < generated <= len(OneHangs.finished)  # counted: the cases begun, the first drawn
 
 
-class TenthRaises(Recorded):
-    """A case run that raises, as a harness bug would, on the tenth case."""
+class Raises(Recorded):
+    """Case runs that raise, as a harness bug would: the tenth, or (`every`) all from the tenth on."""
 
     calls = 0
+    every = False
 
     def run(self, case: Any) -> Any:
-        TenthRaises.calls += 1
-        if TenthRaises.calls == 10:
-            raise RuntimeError("the harness failed on case 10")
+        Raises.calls += 1
+        if Raises.calls == 10 or (Raises.every and Raises.calls > 10):
+            raise RuntimeError(f"the harness failed on run {Raises.calls}")
         return super().run(case)
 
 
-def test_a_case_that_raises_ends_the_run_with_its_own_error() -> None:
-    # Raised inside Hypothesis's run, where a later case was being drawn, it used to end as a
-    # FlakyFailure naming that later case.
-    TenthRaises.calls = 0
+def raising_campaign(every: bool) -> tuple[Campaign, Target]:
+    Raises.calls, Raises.every = 0, every
     generator = GENERATORS["client-messages"]()
     target = Target(generator, Path("guest.wasm"), "builtin:guests_fuzz/client.py", "python", {}, {})
-    run = Campaign(Buckets(), Budget(None, 500, 1), 11, "base", Options(), None, lambda _t: None, TenthRaises)
-    with pytest.raises(RuntimeError, match="failed on case 10"):
+    return Campaign(
+        Buckets(), Budget(None, 300, 1), 11, "base", Options(), None, lambda _t: None, Raises
+    ), target
+
+
+def test_a_case_that_raises_is_left_out_and_said() -> None:
+    # Raised inside Hypothesis's run, where a later case was being drawn, it used to end the
+    # whole run as a FlakyFailure naming that later case.
+    run, target = raising_campaign(every=False)
+    run.run(target)
+    assert run.tally.failures == ["case 10 (client-messages): RuntimeError: the harness failed on run 10"]
+    assert run.tally.steps["client-messages"]["cases"] == 300
+
+
+def test_a_failure_every_case_meets_ends_the_run_with_its_own_error() -> None:
+    run, target = raising_campaign(every=True)
+    with pytest.raises(RuntimeError, match="failed on run"):
         run.run(target)
+    assert len(run.tally.failures) == MAX_CASE_FAILURES + 1
