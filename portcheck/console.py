@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -9,6 +10,11 @@ def say(message: str) -> None:
     # One write per line: threads saying things at once must not splice their lines together.
     sys.stderr.write(f"portcheck: {message}\n")
     sys.stderr.flush()
+
+
+def debugging() -> bool:
+    """Whether PORTCHECK_DEBUG asks for tracebacks of portcheck's own errors."""
+    return bool(os.environ.get("PORTCHECK_DEBUG"))
 
 
 def first_line(text: str | None) -> str:

@@ -16,7 +16,7 @@ import typer
 
 from portcheck import cache, engines, toolchains
 from portcheck.cache import prune as pruning
-from portcheck.console import say
+from portcheck.console import debugging, say
 from portcheck.engines.interface import Engine
 from portcheck.errors import (
     EXIT_DIVERGES,
@@ -52,7 +52,7 @@ def guard() -> Iterator[processes.Children]:
         except typer.Exit:
             raise
         except Exception as error:  # a bug in portcheck: one line, the traceback on request
-            if os.environ.get("PORTCHECK_DEBUG"):
+            if debugging():
                 traceback.print_exc()
             say(f"internal error: {type(error).__name__}: {error} (set PORTCHECK_DEBUG=1 for the traceback)")
             raise typer.Exit(EXIT_INTERNAL) from None

@@ -302,7 +302,7 @@ class ApiSequences(Generator):
         response = {"raw": RESPONSES[case.response].decode("latin-1"), "action": "respond-close"}
         return {
             "env": {"PORTCHECK_FUZZ_CASE": json.dumps(case.to_json())},
-            "origin": {"response": [response], "sorted_requests": True},
+            "origin": {"response": [response], "sorted_requests": self.sorted_requests},
         }
 
     def describe(self, case: ApiCase) -> list[str]:

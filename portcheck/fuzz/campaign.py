@@ -9,7 +9,6 @@ runs on every engine at once; every signature it shows is counted in its bucket.
 
 from __future__ import annotations
 
-import os
 import time
 import traceback
 from collections import deque
@@ -22,7 +21,7 @@ from typing import Any
 from hypothesis.database import ExampleDatabase
 
 from portcheck import cache
-from portcheck.console import say
+from portcheck.console import debugging, say
 from portcheck.fuzz import search
 from portcheck.fuzz.buckets import Bucket, Buckets
 from portcheck.fuzz.budget import Budget
@@ -222,7 +221,7 @@ class Campaign:
         text = f"case {number} ({target.generator.name}): {type(error).__name__}: {error}"
         self.tally.failures.append(text)
         say(f"{text} (a portcheck bug: the case is left out)")
-        if os.environ.get("PORTCHECK_DEBUG"):
+        if debugging():
             traceback.print_exception(error)
         return len(self.tally.failures) > MAX_CASE_FAILURES
 
